@@ -1,0 +1,73 @@
+import { awscdk, javascript } from 'projen';
+
+/** The lowest aws-cdk-lib that has both the stable `aws-eks-v2` module and `IClusterRef`. */
+const CDK_FLOOR = '2.240.0';
+/** The aws-cdk-lib we develop and test against (newest, with strict template validation). */
+const CDK_DEV = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-eks-oidc',
+  packageName: 'cdk-eks-oidc',
+  description: 'An AWS CDK L2 construct for EKS OIDC identity providers (AWS::EKS::IdentityProviderConfig): typed, validated at synth time, sequenced, with Kubernetes user and group names spelled for you.',
+  keywords: ['cdk', 'aws-cdk', 'eks', 'oidc', 'kubernetes', 'rbac', 'identity-provider'],
+  author: 'cdk-eks-oidc maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-7af5557c.example',
+  repositoryUrl: 'https://github.com/cdk-eks-oidc/cdk-eks-oidc.git',
+  defaultReleaseBranch: 'main',
+  license: 'Apache-2.0',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  jsiiVersion: '~6.0.0',
+  cdkVersion: CDK_FLOOR,
+  constructsVersion: '10.0.5',
+  peerDependencyOptions: { pinnedDevDependency: false },
+  github: false,
+  release: false,
+  publishToPypi: {
+    distName: 'cdk-eks-oidc',
+    module: 'cdk_eks_oidc',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkeksoidc',
+    mavenGroupId: 'io.github.cdkeksoidc',
+    mavenArtifactId: 'cdk-eks-oidc',
+  },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // Every App built in a test runs CloudFormation template validation in strict mode.
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+    },
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'example', 'projenrc', '.projenrc.ts'] },
+  gitignore: ['cdk.out/', '/example/cdk.out/'],
+});
+
+// Develop and test against the newest aws-cdk-lib; users only need the floor (peer dependency).
+project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1');
+
+project.addPackageIgnore('/example/');
+
+project.addTask('example', {
+  description: 'Synthesize the example app offline and print the AWS::EKS::IdentityProviderConfig it produced',
+  exec: 'ts-node --project tsconfig.dev.json example/app.ts',
+});
+
+project.addTask('ci', {
+  description: 'The whole check: jsii build, API.md, unit tests, eslint, and no uncommitted generated file',
+  steps: [
+    { spawn: 'default' },
+    { spawn: 'pre-compile' },
+    { spawn: 'compile' },
+    { spawn: 'post-compile' },
+    { spawn: 'test' },
+    {
+      name: 'generated files (API.md, projen outputs, snapshots) are committed as regenerated',
+      exec: 'git diff --ignore-space-at-eol --exit-code',
+      condition: 'node -e "if (!process.env.CI) process.exit(1)"',
+    },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,358 @@
+import { Annotations, Arn, ArnFormat, Fn, IResource, Names, Resource, Token } from 'aws-cdk-lib';
+import {
+  CfnIdentityProviderConfig,
+  IClusterRef,
+  IdentityProviderConfigReference,
+  IIdentityProviderConfigRef,
+} from 'aws-cdk-lib/aws-eks';
+import { Construct } from 'constructs';
+import { enrol } from './private/cluster-providers';
+import { invalid } from './private/errors';
+import { waitForFargateProfiles } from './private/fargate-sequencing';
+import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } from './private/kubernetes-names';
+import {
+  issuerUrlProblems,
+  nonEmptyProblems,
+  prefixProblems,
+  prefixResemblesSystem,
+  requiredClaimsProblems,
+  tagsProblems,
+} from './private/validation';
+
+/** The only identity provider type EKS supports. */
+const OIDC = 'oidc';
+/** EKS's limit for generated names: letters, digits and hyphens. */
+const MAX_GENERATED_NAME_LENGTH = 63;
+
+/**
+ * An OpenID Connect identity provider associated with an EKS cluster.
+ */
+export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfigRef {
+  /**
+   * The name of the identity provider configuration.
+   * @attribute
+   */
+  readonly identityProviderConfigName: string;
+
+  /**
+   * The ARN of the identity provider configuration.
+   * @attribute
+   */
+  readonly identityProviderConfigArn: string;
+
+  /**
+   * The name of the cluster the provider is associated with.
+   * @attribute
+   */
+  readonly clusterName: string;
+}
+
+/**
+ * Properties of an `OidcIdentityProvider`.
+ *
+ * Every property but `tags` is create-only: changing any of them replaces the association,
+ * and CloudFormation deletes the old one before it creates the new one. Users of this
+ * provider cannot log in to the cluster until the new association finishes, which takes
+ * EKS 15 to 40 minutes.
+ */
+export interface OidcIdentityProviderProps {
+  /**
+   * The cluster to associate the provider with: an aws-eks or aws-eks-v2 `Cluster`, an
+   * imported cluster, or a `CfnCluster`.
+   */
+  readonly cluster: IClusterRef;
+
+  /**
+   * The issuer URL of the identity provider: the `iss` claim of its tokens, byte for byte
+   * (a trailing `/` matters). It must start with `https://`, may have a path, and must not
+   * have a query string, a fragment or the `/.well-known/openid-configuration` suffix.
+   * It must not be the cluster's own service-account (IRSA) issuer.
+   *
+   * @example 'https://example.okta.com/oauth2/default'
+   */
+  readonly issuerUrl: string;
+
+  /**
+   * The client ID of the application registered with the identity provider. Tokens are
+   * accepted only when their `aud` claim contains it.
+   */
+  readonly clientId: string;
+
+  /**
+   * The name of the identity provider configuration, unique within the cluster.
+   *
+   * @default - a name generated from the construct path: letters, digits and hyphens,
+   * at most 63 characters, unique in the app
+   */
+  readonly identityProviderConfigName?: string;
+
+  /**
+   * The token claim whose value becomes the Kubernetes user name.
+   *
+   * @default 'sub'
+   */
+  readonly usernameClaim?: string;
+
+  /**
+   * The prefix put before the username claim value. `-` means no prefix. Must not contain
+   * `system:`.
+   *
+   * @default - no prefix for the `email` claim, `<issuerUrl>#` for any other claim
+   */
+  readonly usernamePrefix?: string;
+
+  /**
+   * The token claim that lists the user's groups.
+   *
+   * @default - no groups come from the token (every user still has `system:authenticated`)
+   */
+  readonly groupsClaim?: string;
+
+  /**
+   * The prefix put before each group name from the groups claim. Ignored without a
+   * `groupsClaim`. Must not contain `system:`.
+   *
+   * @default - no prefix
+   */
+  readonly groupsPrefix?: string;
+
+  /**
+   * Claims that every token must carry with exactly these values. Keys are 1 to 63
+   * characters, values 1 to 253.
+   *
+   * @default - no required claims
+   */
+  readonly requiredClaims?: { [claim: string]: string };
+
+  /**
+   * Tags for the identity provider configuration. Tags added with `Tags.of()` apply too.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Attributes of an existing identity provider configuration, for
+ * `OidcIdentityProvider.fromOidcIdentityProviderAttributes()`.
+ */
+export interface OidcIdentityProviderAttributes {
+  /** The name of the cluster the provider is associated with. */
+  readonly clusterName: string;
+
+  /** The name of the identity provider configuration. */
+  readonly identityProviderConfigName: string;
+
+  /**
+   * The ARN of the identity provider configuration, as `aws eks
+   * describe-identity-provider-config` shows it.
+   */
+  readonly identityProviderConfigArn: string;
+}
+
+/**
+ * What every OIDC identity provider, defined here or imported, has in common.
+ */
+export abstract class OidcIdentityProviderBase extends Resource implements IOidcIdentityProvider {
+  public abstract readonly identityProviderConfigName: string;
+  public abstract readonly identityProviderConfigArn: string;
+  public abstract readonly clusterName: string;
+
+  /**
+   * A reference to this identity provider configuration, for aws-cdk-lib APIs that take an
+   * `IIdentityProviderConfigRef`.
+   */
+  public get identityProviderConfigRef(): IdentityProviderConfigReference {
+    return {
+      identityProviderConfigName: this.identityProviderConfigName,
+      identityProviderConfigArn: this.identityProviderConfigArn,
+      clusterName: this.clusterName,
+      type: OIDC,
+    };
+  }
+}
+
+/**
+ * Associates an OpenID Connect identity provider with an EKS cluster, so people log in to
+ * the cluster with tokens from their own identity provider (Okta, Entra ID, Keycloak,
+ * Dex, ...). What they may do then is plain Kubernetes RBAC: `usernameFor()` and
+ * `groupFor()` spell the subject names for bindings.
+ *
+ * Providers of one cluster are associated one at a time, in construct order, each after
+ * the cluster's Fargate profiles in the same stack: EKS fails any concurrent update of a
+ * cluster.
+ *
+ * @resource AWS::EKS::IdentityProviderConfig
+ */
+export class OidcIdentityProvider extends OidcIdentityProviderBase {
+  /**
+   * Imports an identity provider configuration from its attributes.
+   */
+  public static fromOidcIdentityProviderAttributes(scope: Construct, id: string,
+    attrs: OidcIdentityProviderAttributes): IOidcIdentityProvider {
+    return new ImportedOidcIdentityProvider(scope, id, attrs);
+  }
+
+  /**
+   * Imports an identity provider configuration from its ARN,
+   * `arn:<partition>:eks:<region>:<account>:identityproviderconfig/<cluster>/oidc/<name>/<uuid>`.
+   * The cluster and configuration names are read from the ARN; for an ARN that is a token
+   * they are CloudFormation functions over it.
+   */
+  public static fromIdentityProviderConfigArn(scope: Construct, id: string, identityProviderConfigArn: string): IOidcIdentityProvider {
+    // The resource part is `identityproviderconfig/<cluster>/oidc/<name>/<uuid>`, so `/`
+    // splits the whole ARN into [prefix, cluster, 'oidc', name, uuid].
+    if (Token.isUnresolved(identityProviderConfigArn)) {
+      const parts = Fn.split('/', identityProviderConfigArn);
+      return new ImportedOidcIdentityProvider(scope, id, {
+        identityProviderConfigArn,
+        clusterName: Fn.select(1, parts),
+        identityProviderConfigName: Fn.select(3, parts),
+      });
+    }
+    const parts = identityProviderConfigArn.split('/');
+    const arn = parts.length === 5 ? Arn.split(identityProviderConfigArn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
+    if (arn?.service !== 'eks' || arn.resource !== 'identityproviderconfig' || parts[2] !== OIDC || parts.some(p => p === '')) {
+      throw new Error(invalid('identityProviderConfigArn', identityProviderConfigArn, 'it is not the ARN of an EKS OIDC identity provider configuration',
+        'Pass the identityProviderConfigArn that `aws eks describe-identity-provider-config` shows: '
+          + 'arn:<partition>:eks:<region>:<account>:identityproviderconfig/<cluster>/oidc/<name>/<uuid>'));
+    }
+    return new ImportedOidcIdentityProvider(scope, id, {
+      identityProviderConfigArn,
+      clusterName: parts[1],
+      identityProviderConfigName: parts[3],
+    });
+  }
+
+  public readonly identityProviderConfigName: string;
+  public readonly identityProviderConfigArn: string;
+  public readonly clusterName: string;
+  /** The issuer URL of the identity provider. */
+  public readonly issuerUrl: string;
+  /** The token claim whose value becomes the Kubernetes user name. */
+  public readonly usernameClaim: string;
+  /**
+   * The token claim that lists the user's groups.
+   * @default - no groups claim
+   */
+  public readonly groupsClaim?: string;
+
+  private readonly naming: OidcNaming;
+  private readonly resource: CfnIdentityProviderConfig;
+
+  constructor(scope: Construct, id: string, props: OidcIdentityProviderProps) {
+    super(scope, id, { physicalName: props.identityProviderConfigName });
+    const name = props.identityProviderConfigName ?? Names.uniqueResourceName(this, {
+      maxLength: MAX_GENERATED_NAME_LENGTH,
+      separator: '-',
+      allowedSpecialCharacters: '-',
+    });
+    this.check(props);
+
+    const requiredClaims = Object.entries(props.requiredClaims ?? {}).map(([key, value]) => ({ key, value }));
+    const oidc: CfnIdentityProviderConfig.OidcIdentityProviderConfigProperty = {
+      issuerUrl: props.issuerUrl,
+      clientId: props.clientId,
+      usernameClaim: props.usernameClaim,
+      usernamePrefix: props.usernamePrefix,
+      groupsClaim: props.groupsClaim,
+      groupsPrefix: props.groupsPrefix,
+      requiredClaims: requiredClaims.length > 0 ? requiredClaims : undefined,
+    };
+    this.resource = new CfnIdentityProviderConfig(this, 'Resource', {
+      clusterName: props.cluster.clusterRef.clusterName,
+      type: OIDC,
+      identityProviderConfigName: name,
+      oidc,
+      tags: Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
+    });
+    // Tags.of() reaches the resource after construction: check the final set.
+    this.node.addValidation({ validate: () => tagsProblems(this.resource.tags.tagValues()) });
+
+    this.identityProviderConfigName = name;
+    this.identityProviderConfigArn = this.resource.attrIdentityProviderConfigArn;
+    this.clusterName = props.cluster.clusterRef.clusterName;
+    this.issuerUrl = props.issuerUrl;
+    this.usernameClaim = props.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
+    this.groupsClaim = props.groupsClaim;
+    this.naming = {
+      issuerUrl: props.issuerUrl,
+      usernameClaim: this.usernameClaim,
+      usernamePrefix: props.usernamePrefix,
+      groupsClaim: props.groupsClaim,
+      groupsPrefix: props.groupsPrefix,
+    };
+
+    enrol(props.cluster, { construct: this, identityProviderConfigName: name, issuerUrl: props.issuerUrl, oidc });
+    waitForFargateProfiles(this, this.clusterName);
+  }
+
+  /**
+   * The Kubernetes user name the API server gives a token whose username claim has this
+   * value: the username prefix (`<issuerUrl>#` by default, nothing for the `email` claim
+   * or with the prefix `-`) followed by the value. Use it as the `name` of a `User`
+   * subject in RBAC bindings.
+   *
+   * @param claimValue the value of the username claim, e.g. a `sub` or an e-mail address
+   */
+  public usernameFor(claimValue: string): string {
+    return usernamePrefixOf(this.naming) + claimValue;
+  }
+
+  /**
+   * The Kubernetes group name the API server gives a group listed in the groups claim of
+   * a token: the groups prefix followed by the value. Use it as the `name` of a `Group`
+   * subject in RBAC bindings.
+   *
+   * @param claimValue one value of the groups claim, e.g. `engineering`
+   */
+  public groupFor(claimValue: string): string {
+    if (this.naming.groupsClaim === undefined) {
+      throw new Error(invalid('groupsClaim', undefined, `the provider ${this.node.path} has no groups claim, so tokens carry no groups and no group `
+        + `"${claimValue}" can ever match`, 'Set groupsClaim (e.g. "groups") to the claim in which your identity provider lists the user\'s groups'));
+    }
+    return groupsPrefixOf(this.naming) + claimValue;
+  }
+
+  private check(props: OidcIdentityProviderProps): void {
+    const omit = 'Leave the property out to get the default';
+    const problems = [
+      ...issuerUrlProblems(props.issuerUrl),
+      ...nonEmptyProblems('clientId', props.clientId, 'Use the client ID of the application registered with your identity provider'),
+      ...nonEmptyProblems('identityProviderConfigName', props.identityProviderConfigName, omit),
+      ...nonEmptyProblems('usernameClaim', props.usernameClaim, omit),
+      ...nonEmptyProblems('usernamePrefix', props.usernamePrefix, `${omit}, or use "-" for no prefix`),
+      ...nonEmptyProblems('groupsClaim', props.groupsClaim, omit),
+      ...nonEmptyProblems('groupsPrefix', props.groupsPrefix, omit),
+      ...prefixProblems('usernamePrefix', props.usernamePrefix),
+      ...prefixProblems('groupsPrefix', props.groupsPrefix),
+      ...requiredClaimsProblems(props.requiredClaims ?? {}),
+      ...tagsProblems(props.tags ?? {}),
+    ];
+    if (problems.length > 0) {
+      throw new Error(problems.join('\n'));
+    }
+    for (const prefix of ['usernamePrefix', 'groupsPrefix'] as const) {
+      const warning = prefixResemblesSystem(prefix, props[prefix]);
+      if (warning) Annotations.of(this).addWarningV2(`cdk-eks-oidc:${prefix}ResemblesSystem`, warning);
+    }
+    if (props.groupsPrefix !== undefined && props.groupsClaim === undefined) {
+      Annotations.of(this).addWarningV2('cdk-eks-oidc:groupsPrefixIgnored', invalid('groupsPrefix', props.groupsPrefix,
+        'it is ignored without a groupsClaim, as tokens then carry no groups', 'Set groupsClaim too, or remove groupsPrefix'));
+    }
+  }
+}
+
+/** An identity provider configuration defined outside this app. */
+class ImportedOidcIdentityProvider extends OidcIdentityProviderBase {
+  public readonly identityProviderConfigName: string;
+  public readonly identityProviderConfigArn: string;
+  public readonly clusterName: string;
+
+  constructor(scope: Construct, id: string, attrs: OidcIdentityProviderAttributes) {
+    super(scope, id, { environmentFromArn: attrs.identityProviderConfigArn });
+    this.identityProviderConfigName = attrs.identityProviderConfigName;
+    this.identityProviderConfigArn = attrs.identityProviderConfigArn;
+    this.clusterName = attrs.clusterName;
+  }
+}
