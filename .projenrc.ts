@@ -51,7 +51,11 @@ project.addPackageIgnore('/example/');
 
 project.addTask('example', {
   description: 'Synthesize the example app offline and print the AWS::EKS::IdentityProviderConfig it produced',
-  exec: 'ts-node --project tsconfig.dev.json example/app.ts',
+  env: { CDK_OUTDIR: 'example/cdk.out' },
+  steps: [
+    { exec: 'ts-node --project tsconfig.dev.json example/app.ts' },
+    { exec: 'ts-node --project tsconfig.dev.json example/show.ts' },
+  ],
 });
 
 project.addTask('ci', {
@@ -62,6 +66,7 @@ project.addTask('ci', {
     { spawn: 'compile' },
     { spawn: 'post-compile' },
     { spawn: 'test' },
+    { spawn: 'example' },
     {
       name: 'generated files (API.md, projen outputs, snapshots) are committed as regenerated',
       exec: 'git diff --ignore-space-at-eol --exit-code',

@@ -1,0 +1,33 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OidcIdentityProvider, OidcIdentityProviderProps } from '../src';
+
+export const ISSUER = 'https://idp.example.com';
+
+export function newStack(): Stack {
+  return new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+}
+
+/** A cluster outside the app: cheap to synthesize, with a literal name. */
+export function importedCluster(stack: Stack, clusterName = 'prod', id = clusterName): eks.ICluster {
+  return eks.Cluster.fromClusterAttributes(stack, id, { clusterName });
+}
+
+/** A provider on an imported cluster with the given props on top of the required ones. */
+export function provider(stack: Stack, props: Partial<OidcIdentityProviderProps> = {}, id = 'Provider'): OidcIdentityProvider {
+  return new OidcIdentityProvider(stack, id, {
+    cluster: props.cluster ?? importedCluster(stack),
+    issuerUrl: ISSUER,
+    clientId: 'kubernetes',
+    ...props,
+  });
+}
+
+/** The `DependsOn` of the single resource of a type and path-derived logical id prefix. */
+export function dependsOn(stack: Stack, logicalIdPrefix: string): string[] {
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { DependsOn?: string[] }>;
+  const ids = Object.keys(resources).filter(id => id.startsWith(logicalIdPrefix));
+  if (ids.length !== 1) throw new Error(`expected one resource with logical id ${logicalIdPrefix}*, found ${ids}`);
+  return (resources[ids[0]].DependsOn ?? []).slice().sort();
+}
