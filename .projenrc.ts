@@ -40,12 +40,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'example', 'projenrc', '.projenrc.ts'] },
+  tsconfigDev: { include: ['.projenrc.ts'] },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'example', 'projenrc', '.projenrc.ts'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
   gitignore: ['cdk.out/', '/example/cdk.out/'],
 });
 
 // Develop and test against the newest aws-cdk-lib; users only need the floor (peer dependency).
-project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1');
+project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1',
+  // kubectl for the owned aws-eks (v1) clusters of the tests
+  '@aws-cdk/lambda-layer-kubectl-v32');
 
 project.addPackageIgnore('/example/');
 

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import { OidcIdentityProvider, OidcIdentityProviderProps } from '../src';
 
 export const ISSUER = 'https://idp.example.com';

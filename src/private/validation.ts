@@ -58,7 +58,7 @@ export function nonEmptyProblems(property: string, value: string | undefined, fi
 export function prefixProblems(property: string, prefix: string | undefined): string[] {
   if (prefix === undefined || Token.isUnresolved(prefix) || !prefix.includes(SYSTEM)) return [];
   return [invalid(property, prefix, `a prefix must not contain "${SYSTEM}", which Kubernetes reserves for its own users and groups`,
-    `Use a prefix of your own, such as "oidc:"`)];
+    'Use a prefix of your own, such as "oidc:"')];
 }
 
 /** A prefix that is a leading part of `system:` (`sys`, `system`): legal, but EKS advises against it. */
