@@ -73,6 +73,7 @@ project.addTask('ci', {
     { spawn: 'pre-compile' },
     { spawn: 'compile' },
     { spawn: 'post-compile' },
+    { name: 'type-check tests and the example (ts-jest does not)', exec: 'tsc --noEmit -p tsconfig.dev.json' },
     { spawn: 'test' },
     { spawn: 'example' },
     {

@@ -1,1 +1,2 @@
 export * from './oidc-identity-provider';
+export * from './rbac-binding-options';

@@ -5,11 +5,12 @@ import {
   IdentityProviderConfigReference,
   IIdentityProviderConfigRef,
 } from 'aws-cdk-lib/aws-eks';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { enrol } from './private/cluster-providers';
 import { invalid } from './private/errors';
 import { waitForFargateProfiles } from './private/fargate-sequencing';
 import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } from './private/kubernetes-names';
+import { RbacBindings } from './private/rbac-bindings';
 import {
   issuerUrlProblems,
   nonEmptyProblems,
@@ -18,6 +19,7 @@ import {
   requiredClaimsProblems,
   tagsProblems,
 } from './private/validation';
+import { ClusterRoleBindingOptions, RoleBindingOptions } from './rbac-binding-options';
 
 /** The only identity provider type EKS supports. */
 const OIDC = 'oidc';
@@ -45,6 +47,34 @@ export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfi
    * @attribute
    */
   readonly clusterName: string;
+
+  /**
+   * The Kubernetes user name the API server gives a token whose username claim has this value.
+   *
+   * @param claimValue the value of the username claim, e.g. a `sub` or an e-mail address
+   */
+  usernameFor(claimValue: string): string;
+
+  /**
+   * The Kubernetes group name the API server gives a value of the groups claim.
+   *
+   * @param claimValue one value of the groups claim, e.g. `engineering`
+   */
+  groupFor(claimValue: string): string;
+
+  /**
+   * Grants a ClusterRole to identities of this provider in every namespace.
+   *
+   * @param id unique among this provider's bindings
+   */
+  addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): void;
+
+  /**
+   * Grants a Role or ClusterRole to identities of this provider in one namespace.
+   *
+   * @param id unique among this provider's bindings
+   */
+  addRoleBinding(id: string, options: RoleBindingOptions): void;
 }
 
 /**
@@ -148,6 +178,48 @@ export interface OidcIdentityProviderAttributes {
    * describe-identity-provider-config` shows it.
    */
   readonly identityProviderConfigArn: string;
+
+  /**
+   * The cluster, for RBAC bindings: an aws-eks or aws-eks-v2 cluster with kubectl access.
+   *
+   * @default - the provider cannot add bindings
+   */
+  readonly cluster?: IClusterRef;
+
+  /**
+   * The provider's issuer URL, for `usernameFor()` and user bindings.
+   *
+   * @default - user names cannot be spelled, unless `usernamePrefix` is given or `usernameClaim` is `email`
+   */
+  readonly issuerUrl?: string;
+
+  /**
+   * The provider's username claim.
+   *
+   * @default 'sub'
+   */
+  readonly usernameClaim?: string;
+
+  /**
+   * The provider's username prefix.
+   *
+   * @default - no prefix for the `email` claim, `<issuerUrl>#` for any other claim
+   */
+  readonly usernamePrefix?: string;
+
+  /**
+   * The provider's groups claim, for `groupFor()` and group bindings.
+   *
+   * @default - no groups claim: groups cannot be bound
+   */
+  readonly groupsClaim?: string;
+
+  /**
+   * The provider's groups prefix.
+   *
+   * @default - no prefix
+   */
+  readonly groupsPrefix?: string;
 }
 
 /**
@@ -157,6 +229,79 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
   public abstract readonly identityProviderConfigName: string;
   public abstract readonly identityProviderConfigArn: string;
   public abstract readonly clusterName: string;
+
+  /** How the API server names this provider's users and groups; set by each subclass. @internal */
+  protected abstract readonly _naming: OidcNaming;
+  /** The cluster for RBAC bindings, when known. @internal */
+  protected abstract readonly _cluster?: IClusterRef;
+  private rbac?: RbacBindings;
+
+  /**
+   * The `KubernetesManifest` that applies this provider's RBAC bindings, all of them in one
+   * kubectl call, for adding dependencies.
+   *
+   * @default - no manifest until the first binding is added
+   */
+  public get bindingsManifest(): IConstruct | undefined {
+    return this.rbac?.manifest;
+  }
+
+  /**
+   * The Kubernetes user name the API server gives a token whose username claim has this
+   * value: the username prefix (`<issuerUrl>#` by default, nothing for the `email` claim
+   * or with the prefix `-`) followed by the value. Use it as the `name` of a `User`
+   * subject in RBAC bindings.
+   *
+   * @param claimValue the value of the username claim, e.g. a `sub` or an e-mail address
+   */
+  public usernameFor(claimValue: string): string {
+    const prefix = usernamePrefixOf(this._naming);
+    if (prefix === undefined) {
+      throw new Error(invalid('issuerUrl', undefined, `the provider ${this.node.path} was imported without it, and user names of the `
+        + `"${this._naming.usernameClaim ?? DEFAULT_USERNAME_CLAIM}" claim start with it`,
+      'Pass issuerUrl, and the claims and prefixes the provider is configured with, to fromOidcIdentityProviderAttributes()'));
+    }
+    return prefix + claimValue;
+  }
+
+  /**
+   * The Kubernetes group name the API server gives a group listed in the groups claim of
+   * a token: the groups prefix followed by the value. Use it as the `name` of a `Group`
+   * subject in RBAC bindings.
+   *
+   * @param claimValue one value of the groups claim, e.g. `engineering`
+   */
+  public groupFor(claimValue: string): string {
+    if (this._naming.groupsClaim === undefined) {
+      throw new Error(invalid('groupsClaim', undefined, `the provider ${this.node.path} has no groups claim, so tokens carry no groups and no group `
+        + `"${claimValue}" can ever match`, 'Set groupsClaim (e.g. "groups") to the claim in which your identity provider lists the user\'s groups'));
+    }
+    return groupsPrefixOf(this._naming) + claimValue;
+  }
+
+  /**
+   * Grants a ClusterRole to identities of this provider in every namespace. Users and groups
+   * are given as the identity provider issues them and spelled with `usernameFor()` and
+   * `groupFor()`. All bindings of a provider are applied by one `KubernetesManifest`, with
+   * pruning.
+   *
+   * @param id unique among this provider's bindings
+   */
+  public addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): void {
+    this.bindings().addClusterRoleBinding(id, options);
+  }
+
+  /**
+   * Grants a Role or ClusterRole to identities of this provider in one namespace. Users and
+   * groups are given as the identity provider issues them and spelled with `usernameFor()`
+   * and `groupFor()`. All bindings of a provider are applied by one `KubernetesManifest`,
+   * with pruning.
+   *
+   * @param id unique among this provider's bindings
+   */
+  public addRoleBinding(id: string, options: RoleBindingOptions): void {
+    this.bindings().addRoleBinding(id, options);
+  }
 
   /**
    * A reference to this identity provider configuration, for aws-cdk-lib APIs that take an
@@ -169,6 +314,16 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
       clusterName: this.clusterName,
       type: OIDC,
     };
+  }
+
+  private bindings(): RbacBindings {
+    this.rbac ??= new RbacBindings({
+      scope: this,
+      cluster: this._cluster,
+      usernameFor: value => this.usernameFor(value),
+      groupFor: value => this.groupFor(value),
+    });
+    return this.rbac;
   }
 }
 
@@ -237,7 +392,10 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
    */
   public readonly groupsClaim?: string;
 
-  private readonly naming: OidcNaming;
+  /** @internal */
+  protected readonly _naming: OidcNaming;
+  /** @internal */
+  protected readonly _cluster: IClusterRef;
   private readonly resource: CfnIdentityProviderConfig;
 
   constructor(scope: Construct, id: string, props: OidcIdentityProviderProps) {
@@ -275,7 +433,8 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     this.issuerUrl = props.issuerUrl;
     this.usernameClaim = props.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
     this.groupsClaim = props.groupsClaim;
-    this.naming = {
+    this._cluster = props.cluster;
+    this._naming = {
       issuerUrl: props.issuerUrl,
       usernameClaim: this.usernameClaim,
       usernamePrefix: props.usernamePrefix,
@@ -285,33 +444,6 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
 
     enrol(props.cluster, { construct: this, identityProviderConfigName: name, issuerUrl: props.issuerUrl, oidc });
     waitForFargateProfiles(this, this.clusterName);
-  }
-
-  /**
-   * The Kubernetes user name the API server gives a token whose username claim has this
-   * value: the username prefix (`<issuerUrl>#` by default, nothing for the `email` claim
-   * or with the prefix `-`) followed by the value. Use it as the `name` of a `User`
-   * subject in RBAC bindings.
-   *
-   * @param claimValue the value of the username claim, e.g. a `sub` or an e-mail address
-   */
-  public usernameFor(claimValue: string): string {
-    return usernamePrefixOf(this.naming) + claimValue;
-  }
-
-  /**
-   * The Kubernetes group name the API server gives a group listed in the groups claim of
-   * a token: the groups prefix followed by the value. Use it as the `name` of a `Group`
-   * subject in RBAC bindings.
-   *
-   * @param claimValue one value of the groups claim, e.g. `engineering`
-   */
-  public groupFor(claimValue: string): string {
-    if (this.naming.groupsClaim === undefined) {
-      throw new Error(invalid('groupsClaim', undefined, `the provider ${this.node.path} has no groups claim, so tokens carry no groups and no group `
-        + `"${claimValue}" can ever match`, 'Set groupsClaim (e.g. "groups") to the claim in which your identity provider lists the user\'s groups'));
-    }
-    return groupsPrefixOf(this.naming) + claimValue;
   }
 
   private check(props: OidcIdentityProviderProps): void {
@@ -348,11 +480,17 @@ class ImportedOidcIdentityProvider extends OidcIdentityProviderBase {
   public readonly identityProviderConfigName: string;
   public readonly identityProviderConfigArn: string;
   public readonly clusterName: string;
+  /** @internal */
+  protected readonly _naming: OidcNaming;
+  /** @internal */
+  protected readonly _cluster?: IClusterRef;
 
   constructor(scope: Construct, id: string, attrs: OidcIdentityProviderAttributes) {
     super(scope, id, { environmentFromArn: attrs.identityProviderConfigArn });
     this.identityProviderConfigName = attrs.identityProviderConfigName;
     this.identityProviderConfigArn = attrs.identityProviderConfigArn;
     this.clusterName = attrs.clusterName;
+    this._cluster = attrs.cluster;
+    this._naming = attrs;
   }
 }

@@ -1,11 +1,11 @@
 import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { OidcIdentityProvider } from '../src';
 import { dependsOn, importedCluster, newStack, provider } from './util';
 
-const logicalId = (c: { node: { defaultChild?: unknown } }, stack: Stack) => stack.getLogicalId(c.node.defaultChild as eks.CfnResource);
+const logicalId = (c: { node: { defaultChild?: unknown } }, stack: Stack) => stack.getLogicalId(c.node.defaultChild as CfnResource);
 
 describe('providers of one cluster are associated one at a time, in construct order', () => {
   test('each waits for the one before it', () => {

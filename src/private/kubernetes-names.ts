@@ -4,7 +4,8 @@
  * `--oidc-groups-prefix` in the kube-apiserver reference.
  */
 export interface OidcNaming {
-  readonly issuerUrl: string;
+  /** Unknown for a provider imported without its settings. */
+  readonly issuerUrl?: string;
   readonly usernameClaim?: string;
   readonly usernamePrefix?: string;
   readonly groupsClaim?: string;
@@ -17,12 +18,14 @@ export const DEFAULT_USERNAME_CLAIM = 'sub';
 /** `-` as the username prefix means "no prefix at all". */
 const NO_PREFIX = '-';
 
-export function usernamePrefixOf(naming: OidcNaming): string {
+/** The username prefix, or undefined when it is the issuer URL and that is unknown. */
+export function usernamePrefixOf(naming: OidcNaming): string | undefined {
   if (naming.usernamePrefix === NO_PREFIX) return '';
   if (naming.usernamePrefix !== undefined) return naming.usernamePrefix;
   // Without a prefix, e-mail addresses are used as they are; any other claim value is
   // qualified with the issuer so that two issuers' `sub` values cannot collide.
-  return (naming.usernameClaim ?? DEFAULT_USERNAME_CLAIM) === 'email' ? '' : `${naming.issuerUrl}#`;
+  if ((naming.usernameClaim ?? DEFAULT_USERNAME_CLAIM) === 'email') return '';
+  return naming.issuerUrl === undefined ? undefined : `${naming.issuerUrl}#`;
 }
 
 /** `-` has no special meaning for groups: the prefix is taken as it is. */
