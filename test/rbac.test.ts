@@ -138,15 +138,18 @@ describe('one manifest per provider, pruned', () => {
     expect(p.bindingsManifest).toBeInstanceOf(eksv2.KubernetesManifest);
     p.bindingsManifest!.node.addDependency(p);
     const id = Object.keys(Template.fromStack(stack).findResources(MANIFEST))[0];
-    expect(Template.fromStack(stack).toJSON().Resources[id].DependsOn).toContain(stack.getLogicalId(p.node.defaultChild as eks.CfnIdentityProviderConfig));
+    const providerId = stack.getLogicalId(p.node.defaultChild as eks.CfnIdentityProviderConfig);
+    expect(Template.fromStack(stack).toJSON().Resources[id].DependsOn).toContain(providerId);
   });
 
   test('two providers: two manifests, each with its own bindings', () => {
     const stack = newStack();
     const cluster = v2Cluster(stack);
     provider(stack, { cluster }, 'A').addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
-    provider(stack, { cluster, issuerUrl: 'https://b.example.com' }, 'B').addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['b'] });
-    const manifests = Object.values(Template.fromStack(stack).findResources(MANIFEST)).map((r: any) => JSON.parse(stack.resolve(r.Properties.Manifest)));
+    provider(stack, { cluster, issuerUrl: 'https://b.example.com' }, 'B')
+      .addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['b'] });
+    const manifests = Object.values(Template.fromStack(stack).findResources(MANIFEST))
+      .map((r: any) => JSON.parse(stack.resolve(r.Properties.Manifest)));
     expect(manifests.map(m => m.map((o: any) => o.subjects[0].name))).toEqual([[`${ISSUER}#a`], ['https://b.example.com#b']]);
   });
 });
