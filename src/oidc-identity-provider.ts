@@ -442,8 +442,8 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
       groupsPrefix: props.groupsPrefix,
     };
 
-    enrol(props.cluster, { construct: this, identityProviderConfigName: name, issuerUrl: props.issuerUrl, oidc });
-    waitForFargateProfiles(this, this.clusterName);
+    enrol(props.cluster, { construct: this, association: this.resource, identityProviderConfigName: name, issuerUrl: props.issuerUrl, oidc });
+    waitForFargateProfiles(this.resource, this.clusterName);
   }
 
   private check(props: OidcIdentityProviderProps): void {

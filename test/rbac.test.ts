@@ -142,6 +142,17 @@ describe('one manifest per provider, pruned', () => {
     expect(Template.fromStack(stack).toJSON().Resources[id].DependsOn).toContain(providerId);
   });
 
+  test('the next provider of the cluster waits for this association only, not for its bindings', () => {
+    const stack = newStack();
+    const cluster = v2Cluster(stack);
+    const first = provider(stack, { cluster }, 'First');
+    first.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
+    const second = provider(stack, { cluster, issuerUrl: 'https://b.example.com' }, 'Second');
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const l1 = (p: OidcIdentityProvider) => stack.getLogicalId(p.node.defaultChild as eks.CfnIdentityProviderConfig);
+    expect(resources[l1(second)].DependsOn).toEqual([l1(first)]);
+  });
+
   test('two providers: two manifests, each with its own bindings', () => {
     const stack = newStack();
     const cluster = v2Cluster(stack);

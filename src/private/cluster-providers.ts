@@ -6,6 +6,8 @@ import { invalid } from './errors';
 /** What the per-cluster rules need to know of one provider. */
 export interface ClusterMember {
   readonly construct: IConstruct;
+  /** The association resource, which alone waits for the previous one (not, e.g., RBAC manifests). */
+  readonly association: IConstruct;
   readonly identityProviderConfigName: string;
   readonly issuerUrl: string;
   /** The OIDC settings as rendered into the template, for the per-cluster size limit. */
@@ -38,7 +40,7 @@ export function enrol(cluster: IClusterRef, member: ClusterMember): void {
     member.construct.node.addValidation({ validate: () => clusterProblems(cluster, group) });
     return;
   }
-  member.construct.node.addDependency(members[members.length - 1].construct);
+  member.association.node.addDependency(members[members.length - 1].association);
   members.push(member);
 }
 

@@ -62,14 +62,14 @@ function fargateProfileClusterName(node: IConstruct): string | undefined {
 
 const sequencers = new WeakMap<Stack, FargateSequencer>();
 
-/** The provider will wait for every Fargate profile of `clusterName` in its own stack. */
-export function waitForFargateProfiles(provider: IConstruct, clusterName: string): void {
-  const stack = Stack.of(provider);
+/** The association will wait for every Fargate profile of `clusterName` in its own stack. */
+export function waitForFargateProfiles(association: IConstruct, clusterName: string): void {
+  const stack = Stack.of(association);
   let sequencer = sequencers.get(stack);
   if (sequencer === undefined) {
     sequencer = new FargateSequencer(stack);
     sequencers.set(stack, sequencer);
     Aspects.of(stack).add(sequencer);
   }
-  sequencer.add({ construct: provider, clusterName });
+  sequencer.add({ construct: association, clusterName });
 }
