@@ -139,6 +139,9 @@ describe('per-cluster limits, checked once the whole app is built', () => {
   });
 
   test.each([
+    ['aws-eks Cluster', (stack: Stack, version: string) => new eks.Cluster(stack, 'Cluster', {
+      version: eks.KubernetesVersion.of(version), kubectlLayer: new KubectlV32Layer(stack, 'Kubectl'), defaultCapacity: 0,
+    })],
     ['aws-eks-v2 Cluster', (stack: Stack, version: string) => new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.of(version) })],
     ['CfnCluster', (stack: Stack, version: string) => new eks.CfnCluster(stack, 'Cluster', {
       version, roleArn: 'arn:aws:iam::111111111111:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
