@@ -80,7 +80,7 @@ describe('clusters', () => {
     const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_32 });
     provider(stack, { cluster });
     Template.fromStack(stack).hasResourceProperties(TYPE, {
-      ClusterName: { Ref: stack.getLogicalId(cluster.node.defaultChild as eksv2.CfnCluster) },
+      ClusterName: { Ref: stack.getLogicalId(cluster.node.defaultChild as eks.CfnCluster) },
     });
   });
 
