@@ -434,13 +434,8 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     this.usernameClaim = props.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
     this.groupsClaim = props.groupsClaim;
     this._cluster = props.cluster;
-    this._naming = {
-      issuerUrl: props.issuerUrl,
-      usernameClaim: this.usernameClaim,
-      usernamePrefix: props.usernamePrefix,
-      groupsClaim: props.groupsClaim,
-      groupsPrefix: props.groupsPrefix,
-    };
+    // The props hold the naming settings as they are; the defaults are applied where names are spelled.
+    this._naming = props;
 
     enrol(props.cluster, { construct: this, association: this.resource, identityProviderConfigName: name, issuerUrl: props.issuerUrl, oidc });
     waitForFargateProfiles(this.resource, this.clusterName);
