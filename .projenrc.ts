@@ -4,6 +4,8 @@ import { awscdk, javascript } from 'projen';
 const CDK_FLOOR = '2.240.0';
 /** The aws-cdk-lib we develop and test against (newest, with strict template validation). */
 const CDK_DEV = '2.276.0';
+/** kubectl for the clusters of the tests and of the README's examples. */
+const KUBECTL_LAYER = '^2.1.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-eks-oidc',
@@ -53,7 +55,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Develop and test against the newest aws-cdk-lib; users only need the floor (peer dependency).
 project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1',
   // kubectl for the owned aws-eks (v1) clusters of the tests
-  '@aws-cdk/lambda-layer-kubectl-v32');
+  `@aws-cdk/lambda-layer-kubectl-v32@${KUBECTL_LAYER}`);
 
 project.addPackageIgnore('/example/');
 
@@ -66,21 +68,50 @@ project.addTask('example', {
   ],
 });
 
+// jsii-pacmak's Maven build keeps its downloads in Maven's own cache instead of a new
+// temporary folder every run.
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository="$HOME/.m2/repository"');
+
+// Modules the README's examples import beyond our dependencies; jsii-rosetta installs them
+// into its compilation folder.
+project.package.addField('jsiiRosetta', { exampleDependencies: { '@aws-cdk/lambda-layer-kubectl-v32': KUBECTL_LAYER } });
+project.addTask('rosetta', {
+  description: 'Compile every TypeScript example of the README and the API docs (jsii-rosetta, strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.gitignore.exclude('.jsii.tabl.json');
+
+project.addTask('test:python', {
+  description: 'pytest suite against the wheel in dist/python, in a fresh virtual environment',
+  exec: 'bash test/python/run.sh',
+});
+project.addTask('test:java', {
+  description: 'JUnit 5 suite against the jar in dist/java',
+  exec: 'bash test/java/run.sh',
+});
+project.gitignore.exclude('/test/java/target/');
+
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, unit tests, eslint, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit tests, eslint, the Python and Java suites, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
     { spawn: 'compile' },
     { spawn: 'post-compile' },
     { name: 'type-check tests and the example (ts-jest does not)', exec: 'tsc --noEmit -p tsconfig.dev.json' },
+    { spawn: 'rosetta' },
     { spawn: 'test' },
+    { spawn: 'package:python' },
+    { spawn: 'package:java' },
+    { spawn: 'test:python' },
+    { spawn: 'test:java' },
     { spawn: 'example' },
     {
       name: 'generated files (API.md, projen outputs, snapshots) are committed as regenerated',
       exec: 'git diff --ignore-space-at-eol --exit-code',
       condition: 'node -e "if (!process.env.CI) process.exit(1)"',
     },
+    { name: 'one line per language suite', exec: 'ts-node --project tsconfig.dev.json test/summary.ts' },
   ],
 });
 

@@ -407,7 +407,12 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     });
     this.check(props);
 
-    const requiredClaims = Object.entries(props.requiredClaims ?? {}).map(([key, value]) => ({ key, value }));
+    // Sorted by claim so that the template does not depend on the map's iteration order: a
+    // Java Map.of or HashMap iterates differently from one run to the next, and any change of
+    // this list replaces the association, a 15-40 minute cluster update.
+    const requiredClaims = Object.entries(props.requiredClaims ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value }));
     const oidc: CfnIdentityProviderConfig.OidcIdentityProviderConfigProperty = {
       issuerUrl: props.issuerUrl,
       clientId: props.clientId,

@@ -57,6 +57,20 @@ describe('props', () => {
     });
   });
 
+  test('requiredClaims are listed by claim name, whatever order the map iterates in', () => {
+    // Tags are sorted by aws-cdk-lib's TagManager; a Java Map.of iterates in a different order
+    // from one JVM to the next, and a reordered list would replace the association.
+    const claims = (stack: Stack) => Object.values(Template.fromStack(stack).findResources(TYPE))[0].Properties.Oidc.RequiredClaims;
+    const forward = newStack();
+    provider(forward, { requiredClaims: { hd: 'example.com', aud2: 'x', tier: 'prod' } });
+    const backward = newStack();
+    provider(backward, { requiredClaims: { tier: 'prod', aud2: 'x', hd: 'example.com' } });
+    expect(claims(forward)).toEqual([
+      { Key: 'aud2', Value: 'x' }, { Key: 'hd', Value: 'example.com' }, { Key: 'tier', Value: 'prod' },
+    ]);
+    expect(claims(backward)).toEqual(claims(forward));
+  });
+
   test('Tags.of() reaches the resource beside the tags prop', () => {
     const stack = newStack();
     provider(stack, { tags: { team: 'platform' } });

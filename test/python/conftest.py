@@ -1,0 +1,26 @@
+"""Fixtures of the Python suite: stacks and clusters cheap enough to synthesize in every test."""
+import json
+import os
+
+# Construct-library strict mode, as in the TypeScript suite: template validation findings fail
+# synthesis. Set before aws_cdk starts its jsii kernel, which inherits this environment.
+os.environ["CDK_CONTEXT_JSON"] = json.dumps({"@aws-cdk/core:strictCfnValidateErrors": True})
+
+import pytest  # noqa: E402
+from aws_cdk import App, Environment, Stack  # noqa: E402
+from aws_cdk import aws_eks_v2 as eks  # noqa: E402
+
+ISSUER = "https://idp.example.com"
+
+
+@pytest.fixture
+def stack() -> Stack:
+    return Stack(App(), "Stack", env=Environment(account="111111111111", region="eu-west-1"))
+
+
+@pytest.fixture
+def cluster(stack: Stack) -> eks.ICluster:
+    """An imported aws-eks-v2 cluster with kubectl access: bindings work, nothing to bundle."""
+    kubectl = eks.KubectlProvider.from_kubectl_provider_attributes(
+        stack, "Kubectl", service_token="arn:aws:lambda:eu-west-1:111111111111:function:kubectl")
+    return eks.Cluster.from_cluster_attributes(stack, "Cluster", cluster_name="prod", kubectl_provider=kubectl)

@@ -1,0 +1,101 @@
+"""OidcIdentityProvider through the Python API: props, names, errors, warnings and imports."""
+import re
+
+import pytest
+from aws_cdk import Annotations as CoreAnnotations, Tags
+from aws_cdk.assertions import Annotations, Match, Template
+from cdk_eks_oidc import OidcIdentityProvider
+
+from conftest import ISSUER
+
+IDP_CONFIG = "AWS::EKS::IdentityProviderConfig"
+
+
+def test_props_land_in_the_template(stack, cluster):
+    OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
+                         identity_provider_config_name="okta", username_claim="email",
+                         username_prefix="okta:", groups_claim="groups", groups_prefix="okta:",
+                         required_claims={"hd": "example.com", "tenant": "platform"},
+                         tags={"team": "platform"})
+    Template.from_stack(stack).has_resource_properties(IDP_CONFIG, {
+        "ClusterName": "prod",
+        "IdentityProviderConfigName": "okta",
+        "Type": "oidc",
+        "Oidc": {
+            "IssuerUrl": ISSUER,
+            "ClientId": "kubernetes",
+            "UsernameClaim": "email",
+            "UsernamePrefix": "okta:",
+            "GroupsClaim": "groups",
+            "GroupsPrefix": "okta:",
+            "RequiredClaims": Match.array_with([
+                {"Key": "hd", "Value": "example.com"},
+                {"Key": "tenant", "Value": "platform"},
+            ]),
+        },
+        "Tags": [{"Key": "team", "Value": "platform"}],
+    })
+
+
+def test_tags_of_reaches_the_provider(stack, cluster):
+    OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes")
+    Tags.of(stack).add("cost-center", "42")
+    Template.from_stack(stack).has_resource_properties(IDP_CONFIG, {
+        "Tags": [{"Key": "cost-center", "Value": "42"}],
+    })
+
+
+def test_default_name_is_a_valid_config_name(stack, cluster):
+    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes")
+    name = Template.from_stack(stack).to_json()["Resources"]
+    [config] = [r for r in name.values() if r["Type"] == IDP_CONFIG]
+    assert re.fullmatch(r"[A-Za-z0-9-]{1,63}", config["Properties"]["IdentityProviderConfigName"])
+    assert stack.resolve(provider.cluster_name) == "prod"
+
+
+@pytest.mark.parametrize("props, user, group", [
+    ({}, f"{ISSUER}#0a1b2c", "engineering"),
+    ({"username_claim": "email"}, "0a1b2c", "engineering"),
+    ({"username_prefix": "-"}, "0a1b2c", "engineering"),
+    ({"username_prefix": "oidc:", "groups_prefix": "oidc:"}, "oidc:0a1b2c", "oidc:engineering"),
+])
+def test_username_for_and_group_for(stack, cluster, props, user, group):
+    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
+                                    groups_claim="groups", **props)
+    assert provider.username_for("0a1b2c") == user
+    assert provider.group_for("engineering") == group
+
+
+def test_a_bad_prop_is_a_python_exception_with_our_message(stack, cluster):
+    with pytest.raises(RuntimeError) as error:
+        OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url="http://idp.example.com", client_id="kubernetes")
+    assert str(error.value) == ('Invalid issuerUrl "http://idp.example.com": EKS only accepts an issuer URL '
+                                'that starts with "https://". Use the HTTPS URL that your identity provider puts in '
+                                'the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"')
+
+
+@pytest.mark.parametrize("acknowledged", [False, True])
+def test_a_warning_can_be_acknowledged(stack, cluster, acknowledged):
+    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
+                                    groups_claim="groups", groups_prefix="sys")
+    if acknowledged:
+        CoreAnnotations.of(provider).acknowledge_warning("cdk-eks-oidc:groupsPrefixResemblesSystem", "our IdP says sys")
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp('^Invalid groupsPrefix "sys"'))
+    assert len(warnings) == (0 if acknowledged else 1)
+
+
+def test_import_from_arn(stack):
+    arn = "arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3"
+    provider = OidcIdentityProvider.from_identity_provider_config_arn(stack, "Existing", arn)
+    assert provider.cluster_name == "prod"
+    assert provider.identity_provider_config_name == "okta"
+    assert provider.identity_provider_config_arn == arn
+
+
+def test_import_from_attributes_spells_names_from_the_given_settings(stack, cluster):
+    provider = OidcIdentityProvider.from_oidc_identity_provider_attributes(
+        stack, "Existing", cluster_name="prod", identity_provider_config_name="okta",
+        identity_provider_config_arn="arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3",
+        cluster=cluster, issuer_url=ISSUER, groups_claim="groups", groups_prefix="okta:")
+    assert provider.username_for("0a1b2c") == f"{ISSUER}#0a1b2c"
+    assert provider.group_for("engineering") == "okta:engineering"

@@ -1,0 +1,43 @@
+// Prints one line per language suite of this run, from the JUnit XML reports each runner wrote:
+// jest (jest-junit), pytest (--junitxml) and Maven Surefire.
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+const root = join(__dirname, '..');
+const surefire = join(root, 'test/java/target/surefire-reports');
+const suites: Array<[string, string[]]> = [
+  ['typescript', [join(root, 'test-reports/junit.xml')]],
+  ['python', [join(root, 'test-reports/python.xml')]],
+  ['java', existsSync(surefire) ? readdirSync(surefire).filter(f => f.endsWith('.xml')).map(f => join(surefire, f)) : []],
+];
+
+/** Sums the counts of every <testsuite> element of the reports. */
+function count(files: string[]) {
+  const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const file of files) {
+    for (const [element] of readFileSync(file, 'utf8').matchAll(/<testsuite\s[^>]*>/g)) {
+      for (const key of Object.keys(total) as Array<keyof typeof total>) {
+        total[key] += Number(new RegExp(`\\s${key}="(\\d+)"`).exec(element)?.[1] ?? 0);
+      }
+    }
+  }
+  return total;
+}
+
+let missing = false;
+const all = { passed: 0, failed: 0, skipped: 0 };
+for (const [language, files] of suites) {
+  const present = files.filter(existsSync);
+  if (present.length === 0) {
+    console.log(`${language}: no report found`);
+    missing = true;
+    continue;
+  }
+  const { tests, failures, errors, skipped } = count(present);
+  const failed = failures + errors;
+  const passed = tests - failed - skipped;
+  all.passed += passed; all.failed += failed; all.skipped += skipped;
+  console.log(`${language}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+}
+console.log(`total: ${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped`);
+if (missing || all.failed > 0) process.exit(1);
