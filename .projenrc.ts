@@ -39,6 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // Every App built in a test runs CloudFormation template validation in strict mode.
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // The kube-apiserver suite has a task of its own (test:e2e): it needs binaries built first.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -91,8 +93,15 @@ project.addTask('test:java', {
 });
 project.gitignore.exclude('/test/java/target/');
 
+project.addTask('test:e2e', {
+  description: 'OIDC login and RBAC on a real kube-apiserver and etcd, built from the Go module proxy on first use',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'e2e.xml' },
+  exec: 'K8S_BIN="$(bash test/e2e/build-kubernetes.sh)" && K8S_BIN="$K8S_BIN" jest --ci --coverage=false '
+    + '--testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
+});
+
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, README examples, unit tests, eslint, the Python and Java suites, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit tests, eslint, the Python and Java suites, kube-apiserver end to end, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
@@ -105,6 +114,7 @@ project.addTask('ci', {
     { spawn: 'package:java' },
     { spawn: 'test:python' },
     { spawn: 'test:java' },
+    { spawn: 'test:e2e' },
     { spawn: 'example' },
     {
       name: 'generated files (API.md, projen outputs, snapshots) are committed as regenerated',

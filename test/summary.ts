@@ -1,5 +1,6 @@
 // Prints one line per language suite of this run, from the JUnit XML reports each runner wrote:
-// jest (jest-junit), pytest (--junitxml) and Maven Surefire.
+// jest (jest-junit; the kube-apiserver suite is one more jest run), pytest (--junitxml) and
+// Maven Surefire.
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -9,6 +10,7 @@ const suites: Array<[string, string[]]> = [
   ['typescript', [join(root, 'test-reports/junit.xml')]],
   ['python', [join(root, 'test-reports/python.xml')]],
   ['java', existsSync(surefire) ? readdirSync(surefire).filter(f => f.endsWith('.xml')).map(f => join(surefire, f)) : []],
+  ['kubernetes', [join(root, 'test-reports/e2e.xml')]],
 ];
 
 /** Sums the counts of every <testsuite> element of the reports. */

@@ -1,0 +1,62 @@
+// A local HTTPS OpenID Connect issuer: for any issuer path it serves the discovery document and
+// the JWKS of one RSA key, and it mints RS256 ID tokens signed with that key.
+import { createSign, generateKeyPairSync, KeyObject } from 'crypto';
+import { createServer, Server } from 'https';
+import { AddressInfo } from 'net';
+
+const KID = 'cdk-eks-oidc-e2e';
+const DISCOVERY = '/.well-known/openid-configuration';
+
+export class OidcIssuer {
+  /** Starts the issuer on a free loopback port. */
+  static async start(cert: Buffer, key: Buffer): Promise<OidcIssuer> {
+    const issuer = new OidcIssuer(cert, key);
+    await new Promise<void>(resolve => issuer.server.listen(0, '127.0.0.1', resolve));
+    return issuer;
+  }
+
+  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private readonly server: Server;
+
+  private constructor(cert: Buffer, key: Buffer) {
+    this.server = createServer({ cert, key }, (req, res) => {
+      const path = new URL(req.url ?? '/', this.origin).pathname;
+      const reply = (body: unknown) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (path.endsWith(DISCOVERY)) {
+        const issuerUrl = this.origin + path.slice(0, -DISCOVERY.length);
+        return reply({
+          issuer: issuerUrl,
+          jwks_uri: `${issuerUrl}/jwks`,
+          response_types_supported: ['id_token'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
+      }
+      if (path.endsWith('/jwks')) {
+        return reply({ keys: [{ ...this.keys.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] });
+      }
+      res.writeHead(404).end();
+    });
+  }
+
+  /** `https://127.0.0.1:<port>`: issuer URLs are this plus an optional path. */
+  get origin(): string {
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** An ID token with the given claims, valid for ten minutes, signed by this issuer's key. */
+  mint(claims: Record<string, unknown>, signingKey: KeyObject = this.keys.privateKey): string {
+    const now = Math.floor(Date.now() / 1000);
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    const unsigned = `${encode({ alg: 'RS256', typ: 'JWT', kid: KID })}.${encode({ iat: now, exp: now + 600, ...claims })}`;
+    return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(signingKey).toString('base64url')}`;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise(resolve => this.server.close(() => resolve()));
+  }
+}

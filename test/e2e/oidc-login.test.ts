@@ -1,0 +1,251 @@
+// OIDC login and RBAC, end to end, on a real kube-apiserver: for each provider configuration,
+// synthesize a stack through the public API, start kube-apiserver with the OIDC flags that the
+// template's AWS::EKS::IdentityProviderConfig says, apply the template's RBAC manifest, and let
+// the server say who each token is and what it may do.
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ApiServer, Etcd, OidcFlags } from './control-plane';
+import { kubernetesBinaries } from './kubernetes-binaries';
+import { OidcIssuer } from './oidc-issuer';
+import { makePki, Pki } from './pki';
+import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
+
+jest.setTimeout(180_000);
+
+const CLIENT_ID = 'kubernetes';
+const NAMESPACE = 'team-a';
+/** Roles of the cluster with explicit rules, created before the bindings. */
+const CLUSTER_OBJECTS = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'e2e-configmap-reader' },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'e2e-namespace-reader' },
+    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'e2e-configmap-writer', namespace: NAMESPACE },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['create'] }],
+  },
+];
+
+interface Case {
+  readonly name: string;
+  /** Appended to the local issuer's origin. */
+  readonly issuerPath: string;
+  readonly props: Partial<OidcIdentityProviderProps>;
+  /** Claims every valid token of this case carries beyond iss, aud, sub. */
+  readonly claims?: Record<string, unknown>;
+}
+
+const CASES: Case[] = [
+  { name: 'default claim sub, issuer# prefix, issuer without path', issuerPath: '', props: {} },
+  { name: 'default claim sub, issuer# prefix, issuer with a path', issuerPath: '/realms/platform', props: {} },
+  { name: 'sub without prefix ("-")', issuerPath: '/dex', props: { usernamePrefix: '-' } },
+  { name: 'sub with an explicit prefix', issuerPath: '/oauth2/default', props: { usernamePrefix: 'oidc:' } },
+  { name: 'email claim, no prefix', issuerPath: '/okta', props: { usernameClaim: 'email' } },
+  { name: 'email claim with a prefix', issuerPath: '/okta', props: { usernameClaim: 'email', usernamePrefix: 'okta:' } },
+  { name: 'another claim, issuer# prefix', issuerPath: '/keycloak', props: { usernameClaim: 'preferred_username' } },
+  { name: 'groups without prefix', issuerPath: '/entra', props: { groupsClaim: 'groups' } },
+  { name: 'groups with a prefix', issuerPath: '/entra/v2.0', props: { usernamePrefix: 'entra:', groupsClaim: 'groups', groupsPrefix: 'entra:' } },
+  {
+    name: 'required claims, groups from another claim',
+    issuerPath: '/github',
+    props: { usernameClaim: 'email', groupsClaim: 'roles', groupsPrefix: 'gh:', requiredClaims: { hd: 'example.com', tier: 'prod' } },
+    claims: { hd: 'example.com', tier: 'prod' },
+  },
+];
+
+/** The identities of every case: alice is bound as a user, bob through a group, mallory not at all. */
+const ALICE = { sub: 'alice-0a1b', email: 'alice@example.com', email_verified: true, preferred_username: 'alice' };
+const BOB = { sub: 'bob-9z8y', email: 'bob@example.com', email_verified: true, preferred_username: 'bob' };
+const MALLORY = { sub: 'mallory-7c6d', email: 'mallory@example.com', email_verified: true, preferred_username: 'mallory' };
+const GROUP = 'platform';
+
+let pki: Pki;
+let issuer: OidcIssuer;
+let etcd: Etcd;
+let dir: string;
+const binaries = kubernetesBinaries();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-e2e-'));
+  pki = makePki(dir);
+  const serving = pki.serving('issuer');
+  issuer = await OidcIssuer.start(serving.cert, serving.key);
+  etcd = await Etcd.start(binaries.etcd, dir);
+});
+
+afterAll(async () => {
+  await etcd?.process.stop();
+  await issuer?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The stack of one case, synthesized through the public API, and the provider in it. */
+function synthesize(c: Case, issuerUrl: string) {
+  const stack = new Stack(new App(), 'E2e', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'e2e',
+    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+      serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl',
+    }),
+  });
+  const provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuerUrl, clientId: CLIENT_ID, ...c.props });
+  const usernameClaim = c.props.usernameClaim ?? 'sub';
+  provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: 'e2e-configmap-reader', users: [claim(ALICE, usernameClaim)] });
+  if (c.props.groupsClaim) {
+    provider.addClusterRoleBinding('PlatformNamespaces', { clusterRole: 'e2e-namespace-reader', groups: [GROUP] });
+    provider.addRoleBinding('PlatformWriters', { namespace: NAMESPACE, role: 'e2e-configmap-writer', groups: [GROUP] });
+  }
+  return { provider, template: Template.fromStack(stack).toJSON() };
+}
+
+const claim = (identity: Record<string, unknown>, name: string) => String(identity[name]);
+
+/** kube-apiserver's OIDC flags, from the template's AWS::EKS::IdentityProviderConfig. */
+function oidcFlagsOf(template: any): OidcFlags {
+  const [config] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::EKS::IdentityProviderConfig') as any[];
+  const oidc = config.Properties.Oidc;
+  const flags: OidcFlags = [['issuer-url', oidc.IssuerUrl], ['client-id', oidc.ClientId]];
+  const optional: Array<[string, string]> = [
+    ['username-claim', 'UsernameClaim'], ['username-prefix', 'UsernamePrefix'],
+    ['groups-claim', 'GroupsClaim'], ['groups-prefix', 'GroupsPrefix'],
+  ];
+  for (const [flag, property] of optional) {
+    if (oidc[property] !== undefined) flags.push([flag, oidc[property]]);
+  }
+  for (const { Key, Value } of oidc.RequiredClaims ?? []) flags.push(['required-claim', `${Key}=${Value}`]);
+  return flags;
+}
+
+/** The Kubernetes objects of the template's one RBAC manifest. */
+function manifestOf(template: any): any[] {
+  const manifests = Object.values(template.Resources).filter((r: any) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource') as any[];
+  expect(manifests).toHaveLength(1);
+  return JSON.parse(manifests[0].Properties.Manifest);
+}
+
+describe.each(CASES)('$name', (c) => {
+  let server: ApiServer;
+  let issuerUrl: string;
+  let provider: OidcIdentityProvider;
+  let groupsClaim: string | undefined;
+
+  const token = (identity: Record<string, unknown>, extra: Record<string, unknown> = {}) => issuer.mint({
+    iss: issuerUrl,
+    aud: CLIENT_ID,
+    ...identity,
+    ...(groupsClaim ? { [groupsClaim]: identity === MALLORY ? [] : [GROUP] } : {}),
+    ...c.claims,
+    ...extra,
+  });
+  /** Runs a check; on failure the error carries the apiserver's log tail. */
+  const withLog = async (check: () => Promise<void>) => {
+    try {
+      await check();
+    } catch (error) {
+      (error as Error).message += `\n${server.process.tail()}`;
+      throw error;
+    }
+  };
+  const who = async (jwt: string) => {
+    const response = await server.request(jwt, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    return { status: response.status, user: response.body?.status?.userInfo };
+  };
+  const can = async (jwt: string, verb: string, resource: string, namespace?: string) => {
+    const response = await server.request(jwt, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, resource, namespace } },
+    });
+    expect(response.status).toBe(201);
+    return response.body.status.allowed === true;
+  };
+  const status = async (jwt: string, method: string, path: string, body?: unknown) => (await server.request(jwt, method, path, body)).status;
+
+  beforeAll(async () => {
+    issuerUrl = issuer.origin + c.issuerPath;
+    const synthesized = synthesize(c, issuerUrl);
+    provider = synthesized.provider;
+    const flags = oidcFlagsOf(synthesized.template);
+    groupsClaim = flags.find(([flag]) => flag === 'groups-claim')?.[1];
+    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `case-${CASES.indexOf(c)}`);
+    await withLog(async () => {
+      for (const object of [...CLUSTER_OBJECTS, ...manifestOf(synthesized.template)]) await server.apply(object);
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('SelfSubjectReview: the user and groups usernameFor and groupFor predicted', () => withLog(async () => {
+    const usernameClaim = c.props.usernameClaim ?? 'sub';
+    for (const identity of [ALICE, BOB]) {
+      const { status: code, user } = await who(token(identity));
+      expect(code).toBe(201);
+      expect(user.username).toBe(provider.usernameFor(claim(identity, usernameClaim)));
+      const groups = groupsClaim ? [provider.groupFor(GROUP)] : [];
+      expect(user.groups.slice().sort()).toEqual([...groups, 'system:authenticated'].sort());
+    }
+  }));
+
+  test('alice, bound as a user: configmaps of the namespace, and nothing more', () => withLog(async () => {
+    const alice = token(ALICE);
+    expect(await can(alice, 'list', 'configmaps', NAMESPACE)).toBe(true);
+    expect(await can(alice, 'delete', 'configmaps', NAMESPACE)).toBe(false);
+    expect(await can(alice, 'list', 'configmaps', 'default')).toBe(false);
+    expect(await status(alice, 'GET', `/api/v1/namespaces/${NAMESPACE}/configmaps`)).toBe(200);
+    expect(await status(alice, 'GET', `/api/v1/namespaces/${NAMESPACE}/secrets`)).toBe(403);
+    expect(await status(alice, 'GET', '/api/v1/namespaces/default/configmaps')).toBe(403);
+    expect(await status(alice, 'GET', '/api/v1/namespaces')).toBe(403);
+  }));
+
+  test('bob, bound through a group when the provider has groups', () => withLog(async () => {
+    const bob = token(BOB);
+    const inGroup = groupsClaim !== undefined;
+    expect(await can(bob, 'list', 'namespaces')).toBe(inGroup);
+    expect(await can(bob, 'create', 'configmaps', NAMESPACE)).toBe(inGroup);
+    expect(await status(bob, 'GET', '/api/v1/namespaces')).toBe(inGroup ? 200 : 403);
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'e2e-' } };
+    expect(await status(bob, 'POST', `/api/v1/namespaces/${NAMESPACE}/configmaps`, configMap)).toBe(inGroup ? 201 : 403);
+    expect(await status(bob, 'GET', `/api/v1/namespaces/${NAMESPACE}/configmaps`)).toBe(403);
+  }));
+
+  test('mallory, outside every binding, is authenticated and forbidden', () => withLog(async () => {
+    const mallory = token(MALLORY);
+    expect((await who(mallory)).status).toBe(201);
+    expect(await can(mallory, 'list', 'configmaps', NAMESPACE)).toBe(false);
+    expect(await status(mallory, 'GET', `/api/v1/namespaces/${NAMESPACE}/configmaps`)).toBe(403);
+    expect(await status(mallory, 'GET', '/api/v1/namespaces')).toBe(403);
+  }));
+
+  test('tokens that do not match the configuration are rejected with 401', () => withLog(async () => {
+    const rejected: Array<[string, string]> = [
+      ['wrong audience', token(ALICE, { aud: 'someone-else' })],
+      ['wrong issuer', token(ALICE, { iss: `${issuerUrl}/other` })],
+      ['expired', token(ALICE, { exp: Math.floor(Date.now() / 1000) - 600 })],
+    ];
+    for (const key of Object.keys(c.claims ?? {})) {
+      rejected.push([`missing required claim ${key}`, token(ALICE, { [key]: undefined })]);
+      rejected.push([`wrong required claim ${key}`, token(ALICE, { [key]: 'wrong' })]);
+    }
+    if ((c.props.usernameClaim ?? 'sub') === 'email') {
+      rejected.push(['email_verified false', token(ALICE, { email_verified: false })]);
+    }
+    const statuses = await Promise.all(rejected.map(async ([why, jwt]) => [why, (await who(jwt)).status]));
+    expect(statuses).toEqual(rejected.map(([why]) => [why, 401]));
+  }));
+});
