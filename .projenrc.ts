@@ -44,10 +44,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { include: ['.projenrc.ts'] },
+  tsconfigDev: { include: ['.projenrc.ts', 'bench/**/*.ts'] },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'example', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
   },
@@ -99,6 +99,15 @@ project.addTask('test:e2e', {
   exec: 'K8S_BIN="$(bash test/e2e/build-kubernetes.sh)" && K8S_BIN="$K8S_BIN" jest --ci --coverage=false '
     + '--testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
 });
+
+project.addTask('bench', {
+  description: 'Synth time, memory, deploy cost and load time of the library against baselines; writes bench/results.json',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --project tsconfig.dev.json bench/bench.ts' },
+  ],
+});
+project.addPackageIgnore('/bench/');
 
 project.addTask('ci', {
   description: 'The whole check: jsii build, API.md, README examples, unit tests, eslint, the Python and Java suites, kube-apiserver end to end, and no uncommitted generated file',

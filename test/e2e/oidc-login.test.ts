@@ -68,11 +68,15 @@ const CASES: Case[] = [
   },
 ];
 
-/** The identities of every case: alice is bound as a user, bob through a group, mallory not at all. */
-const ALICE = { sub: 'alice-0a1b', email: 'alice@example.com', email_verified: true, preferred_username: 'alice' };
-const BOB = { sub: 'bob-9z8y', email: 'bob@example.com', email_verified: true, preferred_username: 'bob' };
-const MALLORY = { sub: 'mallory-7c6d', email: 'mallory@example.com', email_verified: true, preferred_username: 'mallory' };
+/**
+ * The identities of every case, with the groups their tokens carry where the provider reads
+ * groups: alice is bound as a user, bob through the group GROUP, mallory not at all.
+ */
 const GROUP = 'platform';
+const ALICE = { sub: 'alice-0a1b', email: 'alice@example.com', email_verified: true, preferred_username: 'alice', groups: ['developers'] };
+const BOB = { sub: 'bob-9z8y', email: 'bob@example.com', email_verified: true, preferred_username: 'bob', groups: [GROUP, 'on-call'] };
+const MALLORY = { sub: 'mallory-7c6d', email: 'mallory@example.com', email_verified: true, preferred_username: 'mallory', groups: [] };
+type Identity = typeof ALICE;
 
 let pki: Pki;
 let issuer: OidcIssuer;
@@ -113,7 +117,7 @@ function synthesize(c: Case, issuerUrl: string) {
   return { provider, template: Template.fromStack(stack).toJSON() };
 }
 
-const claim = (identity: Record<string, unknown>, name: string) => String(identity[name]);
+const claim = (identity: Identity, name: string) => String(identity[name as keyof Identity]);
 
 /** kube-apiserver's OIDC flags, from the template's AWS::EKS::IdentityProviderConfig. */
 function oidcFlagsOf(template: any): OidcFlags {
@@ -144,11 +148,11 @@ describe.each(CASES)('$name', (c) => {
   let provider: OidcIdentityProvider;
   let groupsClaim: string | undefined;
 
-  const token = (identity: Record<string, unknown>, extra: Record<string, unknown> = {}) => issuer.mint({
+  const token = ({ groups, ...identity }: Identity, extra: Record<string, unknown> = {}) => issuer.mint({
     iss: issuerUrl,
     aud: CLIENT_ID,
     ...identity,
-    ...(groupsClaim ? { [groupsClaim]: identity === MALLORY ? [] : [GROUP] } : {}),
+    ...(groupsClaim ? { [groupsClaim]: groups } : {}),
     ...c.claims,
     ...extra,
   });
@@ -197,7 +201,7 @@ describe.each(CASES)('$name', (c) => {
       const { status: code, user } = await who(token(identity));
       expect(code).toBe(201);
       expect(user.username).toBe(provider.usernameFor(claim(identity, usernameClaim)));
-      const groups = groupsClaim ? [provider.groupFor(GROUP)] : [];
+      const groups = groupsClaim ? identity.groups.map(group => provider.groupFor(group)) : [];
       expect(user.groups.slice().sort()).toEqual([...groups, 'system:authenticated'].sort());
     }
   }));

@@ -1,0 +1,90 @@
+// `npm run bench`: what the library costs at synth and at deploy time, measured against a
+// baseline in the same run. Every measurement is a fresh process, so peak memory is its own.
+// Prints tables and writes bench/results.json. Options: BENCH_ROUNDS (default 5).
+import { execFileSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { cpus, tmpdir, totalmem } from 'os';
+import { join } from 'path';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROOT = join(__dirname, '..');
+
+/** Runs one bench script in a new Node process and returns the JSON it printed. */
+function run(script: string, ...args: string[]): any {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-bench-'));
+  try {
+    const stdout = execFileSync(process.execPath, [
+      require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', join(ROOT, 'tsconfig.dev.json'),
+      join(__dirname, script), ...args, outdir,
+    ], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK_CONTEXT_JSON: undefined } });
+    return JSON.parse(stdout.trim().split('\n').pop()!);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+
+function table(title: string, rows: Array<Record<string, unknown>>) {
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+// 1. Synth time and peak memory of N providers, L2 against bare L1, alternating in each round.
+const synth = [];
+for (const n of [1, 100, 1000]) {
+  const l1: any[] = [];
+  const l2: any[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    // Alternate which goes first, so that neither always meets a cooler machine.
+    const [a, b] = r % 2 === 0 ? ['l1', 'l2'] : ['l2', 'l1'];
+    const results: Record<string, any> = { [a]: run('providers-app.ts', a, String(n)), [b]: run('providers-app.ts', b, String(n)) };
+    l1.push(results.l1);
+    l2.push(results.l2);
+    ratios.push(results.l2.ms / results.l1.ms);
+  }
+  synth.push({
+    'providers': n,
+    'L1 median ms': round(median(l1.map(x => x.ms))),
+    'L2 median ms': round(median(l2.map(x => x.ms))),
+    'median L2/L1': round(median(ratios), 3),
+    'L1 peak MiB': round(median(l1.map(x => x.maxRssMiB))),
+    'L2 peak MiB': round(median(l2.map(x => x.maxRssMiB))),
+  });
+}
+table(`Build + synth, 10 providers per stack, each on its own cluster (median of ${ROUNDS} rounds)`, synth);
+
+// 2. Deploy cost of RBAC bindings: one manifest per provider, however many bindings.
+const bindings = [];
+for (const n of [1, 10, 100]) {
+  const runs = Array.from({ length: ROUNDS }, () => run('bindings-app.ts', String(n)));
+  bindings.push({
+    'bindings': n,
+    'manifest resources': runs[0].manifests,
+    'custom resources': runs[0].customResources,
+    'Lambda-backed': runs[0].lambdaBacked,
+    'synth median ms': round(median(runs.map(x => x.ms))),
+  });
+}
+table('One provider with N bindings on an aws-eks-v2 cluster with kubectl', bindings);
+
+// 3. The cost of loading the library, against aws-cdk-lib's aws-eks alone.
+const modules: Array<[string, string]> = [
+  ['aws-cdk-lib/aws-eks', 'aws-cdk-lib/aws-eks'],
+  ['cdk-eks-oidc', join(ROOT, 'lib')],
+];
+const load = modules.map(([name, path]) => ({
+  'module': name,
+  'require median ms': round(median(Array.from({ length: ROUNDS * 2 }, () => run('require-cost.ts', path).ms))),
+}));
+table(`require() in a fresh process (median of ${ROUNDS * 2})`, load);
+
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
+writeFileSync(join(__dirname, 'results.json'), JSON.stringify({ machine, rounds: ROUNDS, synth, bindings, load }, undefined, 2) + '\n');
+console.log(`\n${JSON.stringify(machine)}\nwritten to bench/results.json`);
