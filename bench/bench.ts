@@ -74,16 +74,17 @@ for (const n of [1, 10, 100]) {
 }
 table('One provider with N bindings on an aws-eks-v2 cluster with kubectl', bindings);
 
-// 3. The cost of loading the library, against aws-cdk-lib's aws-eks alone.
-const modules: Array<[string, string]> = [
-  ['aws-cdk-lib/aws-eks', 'aws-cdk-lib/aws-eks'],
-  ['cdk-eks-oidc', join(ROOT, 'lib')],
+// 3. The cost of loading the library, against aws-cdk-lib's EKS modules alone.
+const modules: Array<[string, string, string]> = [
+  ['aws-cdk-lib/aws-eks', 'aws-cdk-lib/aws-eks', 'Cluster'],
+  ['aws-cdk-lib/aws-eks-v2', 'aws-cdk-lib/aws-eks-v2', 'Cluster'],
+  ['cdk-eks-oidc', join(ROOT, 'lib'), 'OidcIdentityProvider'],
 ];
-const load = modules.map(([name, path]) => ({
-  'module': name,
-  'require median ms': round(median(Array.from({ length: ROUNDS * 2 }, () => run('require-cost.ts', path).ms))),
+const load = modules.map(([name, path, className]) => ({
+  'module and class': `${name} ${className}`,
+  'require median ms': round(median(Array.from({ length: ROUNDS * 2 }, () => run('require-cost.ts', path, className).ms))),
 }));
-table(`require() in a fresh process (median of ${ROUNDS * 2})`, load);
+table(`require() of a module and its class in a fresh process (median of ${ROUNDS * 2})`, load);
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
 writeFileSync(join(__dirname, 'results.json'), JSON.stringify({ machine, rounds: ROUNDS, synth, bindings, load }, undefined, 2) + '\n');
