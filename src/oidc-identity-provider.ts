@@ -411,7 +411,7 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     // Java Map.of or HashMap iterates differently from one run to the next, and any change of
     // this list replaces the association, a 15-40 minute cluster update.
     const requiredClaims = Object.entries(props.requiredClaims ?? {})
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => (a < b ? -1 : 1)) // keys of a map are never equal
       .map(([key, value]) => ({ key, value }));
     const oidc: CfnIdentityProviderConfig.OidcIdentityProviderConfigProperty = {
       issuerUrl: props.issuerUrl,

@@ -19,7 +19,9 @@ describe('issuerUrl', () => {
     ['http://idp.example.com', 'EKS only accepts an issuer URL that starts with "https://". Use the HTTPS URL that your identity provider puts in the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"'],
     ['idp.example.com', 'EKS only accepts an issuer URL that starts with "https://". Use the HTTPS URL that your identity provider puts in the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"'],
     ['https://', 'it is not a parseable URL. Use the exact "iss" value of your tokens, e.g. "https://login.example.com/realms/platform"'],
-    ['https://idp example.com', 'it is not a parseable URL. Use the exact "iss" value of your tokens, e.g. "https://login.example.com/realms/platform"'],
+    ['https://idp example.com', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
+    ['https://idp.exa\tmple.com', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
+    ['https://idp.example.com/realm\n', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
     ['https://user:secret@idp.example.com', 'an issuer URL must not contain user info ("user:password@"). Remove the part before "@" from the host'],
     ['https://idp.example.com/?tenant=1', 'an issuer URL must not have a query string. Remove everything from "?" on'],
     ['https://idp.example.com/?', 'an issuer URL must not have a query string. Remove everything from "?" on'],
@@ -115,9 +117,9 @@ describe('prefixes', () => {
 
 describe('requiredClaims', () => {
   const keyMessage = (key: string) => `Invalid requiredClaims key ${JSON.stringify(key)}: it must be 1 to 63 characters long, `
-    + `but has ${key.length}. Use the claim's name as it appears in the token`;
-  const valueMessage = (key: string, value: string) => `Invalid requiredClaims["${key}"] value ${JSON.stringify(value)}: `
-    + `it must be 1 to 253 characters long, but has ${value.length}. Use the exact value the claim must have`;
+    + `but has ${[...key].length}. Use the claim's name as it appears in the token`;
+  const valueMessage = (key: string, value: string) => `Invalid requiredClaims[${JSON.stringify(key)}] value ${JSON.stringify(value)}: `
+    + `it must be 1 to 253 characters long, but has ${[...value].length}. Use the exact value the claim must have`;
 
   test('keys are 1 to 63 characters', () => {
     expect(error({ requiredClaims: { '': 'x' } })).toBe(keyMessage(''));
@@ -132,6 +134,18 @@ describe('requiredClaims', () => {
   });
 
   test('tokens are never judged', () => accepted({ requiredClaims: { [token('')]: token('') } }));
+
+  test('lengths count characters (code points) as CloudFormation does, not UTF-16 units', () => {
+    // Found by the property tests: '🔑' is one character but two JavaScript string units.
+    accepted({ requiredClaims: { ['🔑'.repeat(63)]: '🔒'.repeat(253) } });
+    expect(error({ requiredClaims: { ['🔑'.repeat(64)]: 'x' } })).toBe(keyMessage('🔑'.repeat(64)));
+    expect(error({ requiredClaims: { ['🔑'.repeat(64)]: 'x' } })).toContain('but has 64.');
+  });
+
+  test('a key with a line break cannot break the one-line-per-problem error', () => {
+    expect(error({ requiredClaims: { 'a\nb': '' } })).toBe(valueMessage('a\nb', ''));
+    expect(error({ requiredClaims: { 'a\nb': '' } })).not.toContain('\n');
+  });
 
   test('all problems are reported at once', () => {
     expect(error({ requiredClaims: { '': '' } })).toBe(`${keyMessage('')}\n${valueMessage('', '')}`);

@@ -20,6 +20,12 @@ export function issuerUrlProblems(url: string): string[] {
     return bad('EKS only accepts an issuer URL that starts with "https://"',
       'Use the HTTPS URL that your identity provider puts in the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"');
   }
+  // URL parsers silently drop tabs and newlines and re-encode spaces, so such a URL would seem
+  // valid here and never equal the tokens' "iss".
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) {
+    return bad('an issuer URL must not contain whitespace or control characters',
+      'Use the exact "iss" value of your tokens; look for a stray space, tab or line break');
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -70,14 +76,17 @@ export function prefixResemblesSystem(property: string, prefix: string | undefin
 }
 
 function lengthProblems(property: string, value: string, min: number, max: number, fix: string): string[] {
-  if (Token.isUnresolved(value) || (value.length >= min && value.length <= max)) return [];
-  return [invalid(property, value, `it must be ${min} to ${max} characters long, but has ${value.length}`, fix)];
+  // CloudFormation counts characters (Unicode code points), not JavaScript's UTF-16 units:
+  // an emoji is one character but two units.
+  const length = [...value].length;
+  if (Token.isUnresolved(value) || (length >= min && length <= max)) return [];
+  return [invalid(property, value, `it must be ${min} to ${max} characters long, but has ${length}`, fix)];
 }
 
 export function requiredClaimsProblems(claims: { [claim: string]: string }): string[] {
   return Object.entries(claims).flatMap(([key, value]) => [
     ...lengthProblems('requiredClaims key', key, 1, 63, 'Use the claim\'s name as it appears in the token'),
-    ...lengthProblems(`requiredClaims["${key}"] value`, value, 1, 253, 'Use the exact value the claim must have'),
+    ...lengthProblems(`requiredClaims[${JSON.stringify(key)}] value`, value, 1, 253, 'Use the exact value the claim must have'),
   ]);
 }
 
@@ -90,7 +99,7 @@ export function tagsProblems(tags: { [key: string]: string }): string[] {
     }
     return [
       ...lengthProblems('tag key', key, 1, 128, 'Shorten the key'),
-      ...lengthProblems(`tag "${key}" value`, value, 0, 256, 'Shorten the value'),
+      ...lengthProblems(`tag ${JSON.stringify(key)} value`, value, 0, 256, 'Shorten the value'),
     ];
   });
   const count = Object.keys(tags).length;

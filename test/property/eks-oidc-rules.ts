@@ -1,0 +1,82 @@
+// The oracle of the property tests: the rules of ../shared/EKS-OIDC.md and of the README's
+// "Checked at synth time" table, stated on their own, without the library's code.
+
+/** A deploy-time token in place of a value, whose value nobody knows at synth time. */
+export class DeployTimeToken {
+  constructor(readonly token: string) {}
+}
+/** A generated prop value. */
+export type Value = string | DeployTimeToken;
+export const isToken = (value: unknown): value is DeployTimeToken => value instanceof DeployTimeToken;
+
+export interface GeneratedProps {
+  issuerUrl: Value;
+  clientId: Value;
+  identityProviderConfigName?: Value;
+  usernameClaim?: Value;
+  usernamePrefix?: Value;
+  groupsClaim?: Value;
+  groupsPrefix?: Value;
+  requiredClaims?: Record<string, Value>;
+  tags?: Record<string, Value>;
+}
+
+/** Lengths in CloudFormation's schema are counted in characters (Unicode code points). */
+const characters = (text: string) => [...text].length;
+const between = (text: string, min: number, max: number) => characters(text) >= min && characters(text) <= max;
+
+function issuerUrlIsValid(url: string): boolean {
+  // "must start with https://" and match the tokens' iss byte for byte: no whitespace or
+  // control characters, which URL parsers silently drop or re-encode.
+  if (!url.startsWith('https://') || /[\s\u0000-\u001f\u007f]/.test(url)) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password || url.includes('?') || url.includes('#')) return false;
+  const path = parsed.pathname.endsWith('/') ? parsed.pathname.slice(0, -1) : parsed.pathname;
+  if (path.endsWith('/.well-known/openid-configuration')) return false;
+  // Not the cluster's own service-account issuer, https://oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>.
+  const irsa = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i.test(parsed.hostname) && parsed.pathname.startsWith('/id/');
+  return !irsa;
+}
+
+/** The props that are invalid, by the names the library's errors use for them. */
+export function invalidProps(props: GeneratedProps): Set<string> {
+  const invalid = new Set<string>();
+  const literal = (value: Value | undefined): value is string => typeof value === 'string';
+  if (literal(props.issuerUrl) && !issuerUrlIsValid(props.issuerUrl)) invalid.add('issuerUrl');
+  // Given strings must not be empty (the library's rule; EKS does not document empty values).
+  for (const name of ['clientId', 'identityProviderConfigName', 'usernameClaim', 'usernamePrefix', 'groupsClaim', 'groupsPrefix'] as const) {
+    if (props[name] === '') invalid.add(name);
+  }
+  // Prefixes: "don't specify system:".
+  for (const name of ['usernamePrefix', 'groupsPrefix'] as const) {
+    const prefix = props[name];
+    if (literal(prefix) && prefix.includes('system:')) invalid.add(name);
+  }
+  for (const [key, value] of Object.entries(props.requiredClaims ?? {})) {
+    if (!between(key, 1, 63) || (literal(value) && !between(value, 1, 253))) invalid.add('requiredClaims');
+  }
+  const tags = Object.entries(props.tags ?? {});
+  if (tags.length > 50) invalid.add('tags');
+  for (const [key, value] of tags) {
+    if (!between(key, 1, 128) || key.toLowerCase().startsWith('aws:') || (literal(value) && !between(value, 0, 256))) invalid.add('tags');
+  }
+  return invalid;
+}
+
+/** The user name kube-apiserver gives a value of the username claim (EKS-OIDC.md). */
+export function expectedUsername(props: { issuerUrl: string; usernameClaim?: string; usernamePrefix?: string }, value: string): string {
+  if (props.usernamePrefix === '-') return value;
+  if (props.usernamePrefix !== undefined) return props.usernamePrefix + value;
+  if ((props.usernameClaim ?? 'sub') === 'email') return value;
+  return `${props.issuerUrl}#${value}`;
+}
+
+/** The group name kube-apiserver gives a value of the groups claim; `-` means nothing special. */
+export function expectedGroup(props: { groupsPrefix?: string }, value: string): string {
+  return (props.groupsPrefix ?? '') + value;
+}
