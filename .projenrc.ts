@@ -111,8 +111,21 @@ project.addTask('bench', {
 });
 project.addPackageIgnore('/bench/');
 
+project.addTask('integ', {
+  description: 'Compare the integration tests (test/integ.*.ts) with their committed snapshots, with integ-runner; no deploy',
+  exec: 'bash test/integ/run.sh',
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration tests\' snapshots (no deploy)',
+  exec: 'bash test/integ/run.sh --update',
+});
+project.addTask('test:cfn-lint', {
+  description: 'cfn-lint (from PyPI) on the example app, the integ snapshot and generated configurations',
+  exec: 'bash test/cfn-lint/run.sh',
+});
+
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, README examples, unit tests, eslint, the Python and Java suites, kube-apiserver end to end, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, the Python and Java suites, kube-apiserver end to end, cfn-lint, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
@@ -121,12 +134,14 @@ project.addTask('ci', {
     { name: 'type-check tests and the example (ts-jest does not)', exec: 'tsc --noEmit -p tsconfig.dev.json' },
     { spawn: 'rosetta' },
     { spawn: 'test' },
+    { spawn: 'integ' },
     { spawn: 'package:python' },
     { spawn: 'package:java' },
     { spawn: 'test:python' },
     { spawn: 'test:java' },
     { spawn: 'test:e2e' },
     { spawn: 'example' },
+    { spawn: 'test:cfn-lint' },
     {
       name: 'generated files (API.md, projen outputs, snapshots) are committed as regenerated',
       exec: 'git diff --ignore-space-at-eol --exit-code',

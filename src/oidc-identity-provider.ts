@@ -13,11 +13,11 @@ import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } 
 import { RbacBindings } from './private/rbac-bindings';
 import {
   issuerUrlProblems,
-  nonEmptyProblems,
   prefixProblems,
   prefixResemblesSystem,
   requiredClaimsProblems,
   tagsProblems,
+  textProblems,
 } from './private/validation';
 import { ClusterRoleBindingOptions, RoleBindingOptions } from './rbac-binding-options';
 
@@ -450,12 +450,12 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     const omit = 'Leave the property out to get the default';
     const problems = [
       ...issuerUrlProblems(props.issuerUrl),
-      ...nonEmptyProblems('clientId', props.clientId, 'Use the client ID of the application registered with your identity provider'),
-      ...nonEmptyProblems('identityProviderConfigName', props.identityProviderConfigName, omit),
-      ...nonEmptyProblems('usernameClaim', props.usernameClaim, omit),
-      ...nonEmptyProblems('usernamePrefix', props.usernamePrefix, `${omit}, or use "-" for no prefix`),
-      ...nonEmptyProblems('groupsClaim', props.groupsClaim, omit),
-      ...nonEmptyProblems('groupsPrefix', props.groupsPrefix, omit),
+      ...textProblems('clientId', props.clientId, 'Use the client ID of the application registered with your identity provider'),
+      ...textProblems('identityProviderConfigName', props.identityProviderConfigName, omit),
+      ...textProblems('usernameClaim', props.usernameClaim, omit),
+      ...textProblems('usernamePrefix', props.usernamePrefix, `${omit}, or use "-" for no prefix`),
+      ...textProblems('groupsClaim', props.groupsClaim, omit),
+      ...textProblems('groupsPrefix', props.groupsPrefix, omit),
       ...prefixProblems('usernamePrefix', props.usernamePrefix),
       ...prefixProblems('groupsPrefix', props.groupsPrefix),
       ...requiredClaimsProblems(props.requiredClaims ?? {}),

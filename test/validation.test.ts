@@ -143,8 +143,21 @@ describe('requiredClaims', () => {
   });
 
   test('a key with a line break cannot break the one-line-per-problem error', () => {
-    expect(error({ requiredClaims: { 'a\nb': '' } })).toBe(valueMessage('a\nb', ''));
-    expect(error({ requiredClaims: { 'a\nb': '' } })).not.toContain('\n');
+    const lines = error({ requiredClaims: { 'a\nb': '' } })!.split('\n');
+    expect(lines).toEqual([
+      'Invalid requiredClaims key "a\\nb": it contains the control character U+000A. Remove it; it was most likely pasted by mistake',
+      valueMessage('a\nb', ''),
+    ]);
+  });
+
+  test.each([
+    ['clientId', { clientId: 'abc\u0086' }, 'U+0086'],
+    ['usernameClaim', { usernameClaim: 'email\t' }, 'U+0009'],
+    ['groupsPrefix', { groupsClaim: 'groups', groupsPrefix: 'oidc:\r' }, 'U+000D'],
+    ['requiredClaims["hd"] value', { requiredClaims: { hd: 'example.com\u0000' } }, 'U+0000'],
+  ])('a control character in %s is an error (found by cfn-lint on generated configs)', (property, props, codePoint) => {
+    expect(error(props)!.startsWith(`Invalid ${property} `)).toBe(true);
+    expect(error(props)).toContain(`: it contains the control character ${codePoint}. Remove it; it was most likely pasted by mistake`);
   });
 
   test('all problems are reported at once', () => {
@@ -154,18 +167,31 @@ describe('requiredClaims', () => {
 
 describe('tags', () => {
   test('keys are 1 to 128 characters and do not start with aws:', () => {
-    expect(error({ tags: { 'aws:team': 'x' } })).toBe('Invalid tag key "aws:team": the "aws:" prefix is reserved for AWS. Choose a key that does not start with "aws:"');
-    expect(error({ tags: { 'AWS:team': 'x' } })).toBe('Invalid tag key "AWS:team": the "aws:" prefix is reserved for AWS. Choose a key that does not start with "aws:"');
-    expect(error({ tags: { '': 'x' } })).toBe('Invalid tag key "": it must be 1 to 128 characters long, but has 0. Shorten the key');
+    expect(error({ tags: { 'aws:team': 'x' } })).toBe('Invalid tag key "aws:team": the "aws:" prefix is reserved for AWS. Choose one that does not start with "aws:"');
+    expect(error({ tags: { 'AWS:team': 'x' } })).toBe('Invalid tag key "AWS:team": the "aws:" prefix is reserved for AWS. Choose one that does not start with "aws:"');
+    expect(error({ tags: { '': 'x' } })).toBe('Invalid tag key "": it must be 1 to 128 characters long, but has 0. Shorten it');
     const long = 'k'.repeat(129);
-    expect(error({ tags: { [long]: 'x' } })).toBe(`Invalid tag key "${long}": it must be 1 to 128 characters long, but has 129. Shorten the key`);
+    expect(error({ tags: { [long]: 'x' } })).toBe(`Invalid tag key "${long}": it must be 1 to 128 characters long, but has 129. Shorten it`);
     accepted({ tags: { ['k'.repeat(128)]: 'x', 'awsx:team': 'x' } });
   });
 
   test('values are at most 256 characters', () => {
     const long = 'v'.repeat(257);
-    expect(error({ tags: { team: long } })).toBe(`Invalid tag "team" value "${long}": it must be 0 to 256 characters long, but has 257. Shorten the value`);
+    expect(error({ tags: { team: long } })).toBe(`Invalid tag "team" value "${long}": it must be 0 to 256 characters long, but has 257. Shorten it`);
     accepted({ tags: { team: 'v'.repeat(256), empty: '' } });
+  });
+
+  test('values do not start with aws: either', () => {
+    expect(error({ tags: { team: 'AWS:platform' } }))
+      .toBe('Invalid tag "team" value "AWS:platform": the "aws:" prefix is reserved for AWS. Choose one that does not start with "aws:"');
+  });
+
+  test('only Unicode letters, digits, spaces and _ . : / = + - @ (found by cfn-lint on generated configs)', () => {
+    accepted({ tags: { 'équipe plateforme': 'Zürich/8000 = +1-@x_y.z:ü', '数字': '٣' } });
+    expect(error({ tags: { 'team\nname': 'x' } })).toBe('Invalid tag key "team\\nname": it contains "\\n" (U+000A), and AWS tags may only '
+      + 'contain Unicode letters, digits, spaces and _ . : / = + - @. Remove or replace that character');
+    expect(error({ tags: { team: 'a&b' } })).toBe('Invalid tag "team" value "a&b": it contains "&" (U+0026), and AWS tags may only '
+      + 'contain Unicode letters, digits, spaces and _ . : / = + - @. Remove or replace that character');
   });
 
   test('at most 50 tags', () => {

@@ -54,11 +54,25 @@ export function issuerUrlProblems(url: string): string[] {
   return [];
 }
 
-/** A required string, or an optional one that was given: must not be empty. */
-export function nonEmptyProblems(property: string, value: string | undefined, fix: string): string[] {
-  if (value === undefined || Token.isUnresolved(value) || value.length > 0) return [];
-  return [invalid(property, value, 'it must not be empty', fix)];
+/** A required string, or an optional one that was given: not empty, and no control character. */
+export function textProblems(property: string, value: string | undefined, fix: string): string[] {
+  if (value === undefined || Token.isUnresolved(value)) return [];
+  if (value.length === 0) return [invalid(property, value, 'it must not be empty', fix)];
+  return controlCharacterProblems(property, value);
 }
+
+/**
+ * Control characters (tab, line breaks, U+0000-U+001F, U+007F-U+009F) are invisible, almost
+ * always pasted by mistake, and not carried reliably by templates and kube-apiserver flags:
+ * cfn-lint cannot even parse a template that holds one.
+ */
+function controlCharacterProblems(property: string, value: string): string[] {
+  const control = /\p{Cc}/u.exec(value)?.[0];
+  if (control === undefined || Token.isUnresolved(value)) return [];
+  return [invalid(property, value, `it contains the control character ${codePoint(control)}`, 'Remove it; it was most likely pasted by mistake')];
+}
+
+const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** `usernamePrefix` / `groupsPrefix`: "don't specify `system:` or any portion of that string". */
 export function prefixProblems(property: string, prefix: string | undefined): string[] {
@@ -84,24 +98,42 @@ function lengthProblems(property: string, value: string, min: number, max: numbe
 }
 
 export function requiredClaimsProblems(claims: { [claim: string]: string }): string[] {
-  return Object.entries(claims).flatMap(([key, value]) => [
-    ...lengthProblems('requiredClaims key', key, 1, 63, 'Use the claim\'s name as it appears in the token'),
-    ...lengthProblems(`requiredClaims[${JSON.stringify(key)}] value`, value, 1, 253, 'Use the exact value the claim must have'),
-  ]);
+  return Object.entries(claims).flatMap(([key, value]) => {
+    const keyProperty = 'requiredClaims key';
+    const valueProperty = `requiredClaims[${JSON.stringify(key)}] value`;
+    return [
+      ...lengthProblems(keyProperty, key, 1, 63, 'Use the claim\'s name as it appears in the token'),
+      ...controlCharacterProblems(keyProperty, key),
+      ...lengthProblems(valueProperty, value, 1, 253, 'Use the exact value the claim must have'),
+      ...controlCharacterProblems(valueProperty, value),
+    ];
+  });
 }
 
 const MAX_TAGS = 50;
+/** What AWS allows in tag keys and values (the Resource Groups Tagging API's pattern). */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTER = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
+
+/** One tag key or value: length, characters, and the `aws:` prefix, reserved in any case for both. */
+function tagTextProblems(property: string, text: string, min: number, max: number): string[] {
+  if (Token.isUnresolved(text)) return [];
+  if (text.toLowerCase().startsWith('aws:')) {
+    return [invalid(property, text, 'the "aws:" prefix is reserved for AWS', 'Choose one that does not start with "aws:"')];
+  }
+  if (!TAG_CHARACTERS.test(text)) {
+    const other = [...text].find(c => !TAG_CHARACTER.test(c))!;
+    return [invalid(property, text, `it contains ${JSON.stringify(other)} (${codePoint(other)}), and AWS tags may only contain `
+      + 'Unicode letters, digits, spaces and _ . : / = + - @', 'Remove or replace that character')];
+  }
+  return lengthProblems(property, text, min, max, 'Shorten it');
+}
 
 export function tagsProblems(tags: { [key: string]: string }): string[] {
-  const problems = Object.entries(tags).flatMap(([key, value]) => {
-    if (!Token.isUnresolved(key) && key.toLowerCase().startsWith('aws:')) {
-      return [invalid('tag key', key, 'the "aws:" prefix is reserved for AWS', 'Choose a key that does not start with "aws:"')];
-    }
-    return [
-      ...lengthProblems('tag key', key, 1, 128, 'Shorten the key'),
-      ...lengthProblems(`tag ${JSON.stringify(key)} value`, value, 0, 256, 'Shorten the value'),
-    ];
-  });
+  const problems = Object.entries(tags).flatMap(([key, value]) => [
+    ...tagTextProblems('tag key', key, 1, 128),
+    ...tagTextProblems(`tag ${JSON.stringify(key)} value`, value, 0, 256),
+  ]);
   const count = Object.keys(tags).length;
   if (count > MAX_TAGS) {
     problems.push(invalid('tags', Object.keys(tags), `a resource can have at most ${MAX_TAGS} tags, but has ${count}`,

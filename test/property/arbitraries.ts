@@ -3,14 +3,21 @@
 import * as fc from 'fast-check';
 import { DeployTimeToken, GeneratedProps, Value } from './eks-oidc-rules';
 
-/** Any text of code points in a length range, astral characters included. */
-const text = (minLength: number, maxLength: number) => fc.string({ unit: 'binary', minLength, maxLength });
+/** Any text of code points in a length range, astral characters included, no control character. */
+const text = (minLength: number, maxLength: number) => fc.string({ unit: 'binary', minLength, maxLength })
+  .map(s => s.replace(/\p{Cc}/gu, 'c'));
+/** The same, with a control character somewhere. */
+const withControl = (value: fc.Arbitrary<string>) => fc.tuple(value, fc.integer({ min: 0, max: 40 }), fc.constantFrom('\t', '\n', '\r', '\u0000', '\u007f', '\u0086'))
+  .map(([s, at, c]) => { const chars = [...s]; chars.splice(at % (chars.length + 1), 0, c); return chars.join(''); });
+/** Text of the characters AWS allows in tags. */
+const tagText = (value: fc.Arbitrary<string>) => value.map(s => [...s].map(c => (/[\p{L}\p{Z}\p{N}_.:/=+\-@]/u.test(c) ? c : 'x')).join(''));
 /** Lengths at and around a limit, and anything in between. */
 const around = (min: number, max: number) => fc.oneof(
   fc.constantFrom(min, max),
   fc.integer({ min, max }),
 );
 const sized = (min: number, max: number) => around(min, max).chain(length => text(length, length));
+const sizedTagText = (min: number, max: number) => tagText(sized(min, max));
 
 // "--" in the third and fourth place marks an IDNA label (xn--...), which must then decode.
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/).filter(l => l.slice(2, 4) !== '--');
@@ -51,6 +58,7 @@ const token = fc.stringMatching(/^[A-Za-z0-9]{1,12}$/).map((name): Value => new 
 const orToken = (value: fc.Arbitrary<Value>) => fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: token });
 
 const nonEmpty = text(1, 40);
+const badText = fc.oneof(fc.constant(''), withControl(text(0, 20)));
 const prefix = fc.oneof(
   text(1, 20).filter(p => !p.includes('system:')),
   fc.constantFrom('-', 'oidc:', 'okta:', 's', 'sys', 'system', 'system-'),
@@ -59,15 +67,19 @@ const badPrefix = fc.tuple(text(0, 5), text(0, 5)).map(([before, after]) => `${b
 
 const claimKey = sized(1, 63);
 const claimValue = sized(1, 253);
-const badClaimKey = fc.oneof(fc.constant(''), sized(64, 80));
-const badClaimValue = fc.oneof(fc.constant(''), sized(254, 270));
+const badClaimKey = fc.oneof(fc.constant(''), sized(64, 80), withControl(text(0, 20)));
+const badClaimValue = fc.oneof(fc.constant(''), sized(254, 270), withControl(text(0, 20)));
 
-const tagKey = sized(1, 128).filter(k => !k.toLowerCase().startsWith('aws:'));
-const tagValue = sized(0, 256);
-const badTagKey = fc.oneof(fc.constant(''), sized(129, 140), fc.tuple(fc.constantFrom('aws:', 'AWS:', 'Aws:'), text(0, 10)).map(([p, k]) => p + k));
-const badTagValue = sized(257, 270);
+const notForAws = (value: string) => !value.toLowerCase().startsWith('aws:');
+const tagKey = sizedTagText(1, 128).filter(notForAws);
+const tagValue = sizedTagText(0, 256).filter(notForAws);
+const awsPrefixed = fc.tuple(fc.constantFrom('aws:', 'AWS:', 'Aws:'), tagText(text(0, 10))).map(([p, k]) => p + k);
+const otherCharacter = fc.tuple(tagText(text(0, 10)), fc.constantFrom('&', '#', '!', '*', '\n', '\t', '\u0086', '"'))
+  .map(([t, c]) => t + c);
+const badTagKey = fc.oneof(fc.constant(''), sizedTagText(129, 140), awsPrefixed, otherCharacter);
+const badTagValue = fc.oneof(sizedTagText(257, 270), awsPrefixed, otherCharacter);
 /** Many distinct tags, to reach the count limit. */
-const shortTagKey = fc.string({ minLength: 1, maxLength: 6 }).filter(k => !k.toLowerCase().startsWith('aws:'));
+const shortTagKey = tagText(fc.string({ minLength: 1, maxLength: 6 })).filter(notForAws);
 
 const dictionary = (key: fc.Arbitrary<string>, value: fc.Arbitrary<Value>, maxKeys: number) =>
   fc.dictionary(key, value, { maxKeys, noNullPrototype: true });
@@ -94,12 +106,12 @@ export function anyProps(): fc.Arbitrary<GeneratedProps> {
     fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: invalid }, { weight: 1, arbitrary: token });
   return fc.record({
     issuerUrl: either(validIssuerUrl, invalidIssuerUrl),
-    clientId: either(nonEmpty, fc.constant('')),
-    identityProviderConfigName: either(fc.stringMatching(/^[A-Za-z0-9-]{1,63}$/), fc.constant('')),
-    usernameClaim: either(nonEmpty, fc.constant('')),
-    usernamePrefix: either(prefix, fc.oneof(badPrefix, fc.constant(''))),
-    groupsClaim: either(nonEmpty, fc.constant('')),
-    groupsPrefix: either(prefix, fc.oneof(badPrefix, fc.constant(''))),
+    clientId: either(nonEmpty, badText),
+    identityProviderConfigName: either(fc.stringMatching(/^[A-Za-z0-9-]{1,63}$/), badText),
+    usernameClaim: either(nonEmpty, badText),
+    usernamePrefix: either(prefix, fc.oneof(badPrefix, badText)),
+    groupsClaim: either(nonEmpty, badText),
+    groupsPrefix: either(prefix, fc.oneof(badPrefix, badText)),
     requiredClaims: fc.oneof(
       dictionary(claimKey, orToken(claimValue), 5),
       dictionary(fc.oneof(claimKey, badClaimKey), fc.oneof(claimValue, badClaimValue, token), 5),

@@ -21,6 +21,12 @@ export interface GeneratedProps {
   tags?: Record<string, Value>;
 }
 
+/** Control characters (tab, line breaks, C0, DEL, C1) are refused in every text prop: invisible, and not carried by templates. */
+const hasControlCharacter = (text: string) => /\p{Cc}/u.test(text);
+/** AWS tag keys and values: Unicode letters, digits, spaces and _ . : / = + - @ (the Resource Groups Tagging API's pattern). */
+const isTagText = (text: string) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(text);
+const reservedForAws = (text: string) => text.toLowerCase().startsWith('aws:');
+
 /** Lengths in CloudFormation's schema are counted in characters (Unicode code points). */
 const characters = (text: string) => [...text].length;
 const between = (text: string, min: number, max: number) => characters(text) >= min && characters(text) <= max;
@@ -50,7 +56,8 @@ export function invalidProps(props: GeneratedProps): Set<string> {
   if (literal(props.issuerUrl) && !issuerUrlIsValid(props.issuerUrl)) invalid.add('issuerUrl');
   // Given strings must not be empty (the library's rule; EKS does not document empty values).
   for (const name of ['clientId', 'identityProviderConfigName', 'usernameClaim', 'usernamePrefix', 'groupsClaim', 'groupsPrefix'] as const) {
-    if (props[name] === '') invalid.add(name);
+    const value = props[name];
+    if (value === '' || (literal(value) && hasControlCharacter(value))) invalid.add(name);
   }
   // Prefixes: "don't specify system:".
   for (const name of ['usernamePrefix', 'groupsPrefix'] as const) {
@@ -58,12 +65,14 @@ export function invalidProps(props: GeneratedProps): Set<string> {
     if (literal(prefix) && prefix.includes('system:')) invalid.add(name);
   }
   for (const [key, value] of Object.entries(props.requiredClaims ?? {})) {
-    if (!between(key, 1, 63) || (literal(value) && !between(value, 1, 253))) invalid.add('requiredClaims');
+    if (!between(key, 1, 63) || hasControlCharacter(key)) invalid.add('requiredClaims');
+    if (literal(value) && (!between(value, 1, 253) || hasControlCharacter(value))) invalid.add('requiredClaims');
   }
   const tags = Object.entries(props.tags ?? {});
   if (tags.length > 50) invalid.add('tags');
   for (const [key, value] of tags) {
-    if (!between(key, 1, 128) || key.toLowerCase().startsWith('aws:') || (literal(value) && !between(value, 0, 256))) invalid.add('tags');
+    if (!between(key, 1, 128) || !isTagText(key) || reservedForAws(key)) invalid.add('tags');
+    if (literal(value) && (!between(value, 0, 256) || !isTagText(value) || reservedForAws(value))) invalid.add('tags');
   }
   return invalid;
 }

@@ -1,11 +1,11 @@
 // Property-based tests of OidcIdentityProvider's props against an independent statement of the
 // rules (eks-oidc-rules.ts). FC_RUNS (default 10000) and FC_SEED (default fixed) change the run.
-import { CfnElement, Fn, Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fc from 'fast-check';
-import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
+import { OidcIdentityProvider } from '../../src';
 import { newStack } from '../util';
+import { providerFrom } from './apps';
 import { anyProps, claimValueOfToken, validProps } from './arbitraries';
 import { expectedGroup, expectedUsername, GeneratedProps, invalidProps, isToken, Value } from './eks-oidc-rules';
 
@@ -14,37 +14,8 @@ const SEED = Number(process.env.FC_SEED ?? 20261128);
 const settings = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SEED, endOnFailure: true });
 jest.setTimeout(600_000);
 
-/** The value as the construct gets it: a literal, or a deploy-time import. */
-const resolve = (value: Value) => (isToken(value) ? Fn.importValue(value.token) : value);
 /** The value as the template shows it. */
 const rendered = (value: Value) => (isToken(value) ? { 'Fn::ImportValue': value.token } : value);
-const map = (values: Record<string, Value> | undefined) =>
-  values && Object.fromEntries(Object.entries(values).map(([key, value]) => [key, resolve(value)]));
-
-function cluster(stack: Stack, id: string) {
-  return eks.Cluster.fromClusterAttributes(stack, `${id}Cluster`, {
-    clusterName: `cluster-${id}`,
-    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, `${id}Kubectl`, {
-      serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl',
-    }),
-  });
-}
-
-function create(stack: Stack, id: string, props: GeneratedProps): OidcIdentityProvider {
-  const given: OidcIdentityProviderProps = {
-    cluster: cluster(stack, id),
-    issuerUrl: resolve(props.issuerUrl),
-    clientId: resolve(props.clientId),
-    identityProviderConfigName: props.identityProviderConfigName && resolve(props.identityProviderConfigName),
-    usernameClaim: props.usernameClaim && resolve(props.usernameClaim),
-    usernamePrefix: props.usernamePrefix && resolve(props.usernamePrefix),
-    groupsClaim: props.groupsClaim && resolve(props.groupsClaim),
-    groupsPrefix: props.groupsPrefix && resolve(props.groupsPrefix),
-    requiredClaims: map(props.requiredClaims),
-    tags: map(props.tags),
-  };
-  return new OidcIdentityProvider(stack, id, given);
-}
 
 /** The props an error message names: `Invalid requiredClaims["k"] value ...` names requiredClaims. */
 function namedProps(message: string): Set<string> {
@@ -67,7 +38,7 @@ test(`any props: invalid ones throw our error naming exactly them, valid ones co
     let provider: OidcIdentityProvider | undefined;
     let error: unknown;
     try {
-      provider = create(newStack(), 'Provider', props);
+      provider = providerFrom(newStack(), 'Provider', props);
     } catch (e) {
       error = e;
     }
@@ -137,7 +108,7 @@ test(`valid props synthesize, land in the template unchanged, and bind the subje
     const built = cases.map(([props, user, group], i) => {
       expect(invalidProps(props)).toEqual(new Set());
       const naming = literalNaming(props)!;
-      const provider = create(stack, `P${i}`, props);
+      const provider = providerFrom(stack, `P${i}`, props);
       const users = [user].filter(u => bindable(expectedUsername(naming, u)));
       const groups = naming.groupsClaim === undefined ? [] : [group].filter(g => bindable(expectedGroup(naming, g)));
       const subjects = [
@@ -164,7 +135,7 @@ test(`a deploy-time token in any field is never rejected, and lands in the templ
   const batch = fc.array(withToken, { minLength: BATCH / 2, maxLength: BATCH / 2 });
   fc.assert(fc.property(batch, (cases) => {
     const stack = newStack();
-    const providers = cases.map((props, i) => create(stack, `P${i}`, props));
+    const providers = cases.map((props, i) => providerFrom(stack, `P${i}`, props));
     const resources = Template.fromStack(stack).toJSON().Resources;
     providers.forEach((provider, i) => {
       expect(byTagKey(resources[stack.getLogicalId(provider.node.defaultChild as CfnElement)].Properties)).toEqual(expectedConfig(`P${i}`, cases[i]));
