@@ -39,6 +39,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // Every App built in a test runs CloudFormation template validation in strict mode.
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Cloud assemblies of a run go into one temporary folder, removed at the end.
+      globalSetup: '<rootDir>/test/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/jest-global-teardown.ts',
       // The kube-apiserver suite has a task of its own (test:e2e): it needs binaries built first.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
     },

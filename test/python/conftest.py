@@ -1,10 +1,17 @@
 """Fixtures of the Python suite: stacks and clusters cheap enough to synthesize in every test."""
+import atexit
 import json
 import os
+import shutil
+import tempfile
 
 # Construct-library strict mode, as in the TypeScript suite: template validation findings fail
 # synthesis. Set before aws_cdk starts its jsii kernel, which inherits this environment.
 os.environ["CDK_CONTEXT_JSON"] = json.dumps({"@aws-cdk/core:strictCfnValidateErrors": True})
+# Every App synthesizes into one folder, removed at the end; aws-cdk-lib would otherwise leave
+# a new cdk.out folder (57 MB with the kubectl layer) in the temp folder for each App.
+os.environ["CDK_OUTDIR"] = tempfile.mkdtemp(prefix="cdk-eks-oidc-pytest-")
+atexit.register(shutil.rmtree, os.environ["CDK_OUTDIR"], True)
 
 import pytest  # noqa: E402
 from aws_cdk import App, Environment, Stack  # noqa: E402
