@@ -1,12 +1,12 @@
 // `npm run bench`: what the library costs at synth and at deploy time, measured against a
 // baseline in the same run. Every measurement is a fresh process, so peak memory is its own.
-// Prints tables and writes bench/results.json. Options: BENCH_ROUNDS (default 5).
+// Prints tables and writes bench/results.json. Options: BENCH_ROUNDS (default 9).
 import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const ROOT = join(__dirname, '..');
 
 /** Runs one bench script in a new Node process and returns the JSON it printed. */
