@@ -146,10 +146,25 @@ export class ApiServer {
     const namespace = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
     const plural = `${object.kind.toLowerCase()}s`;
     const path = `${group}${namespace}/${plural}/${object.metadata.name}?fieldManager=cdk-eks-oidc-e2e&force=true`;
-    const response = await this.request(this.adminToken, 'PATCH', path, object, 'application/apply-patch+yaml');
-    if (response.status >= 300) {
-      throw new Error(`apply ${object.kind} ${object.metadata.name}: ${response.status} ${JSON.stringify(response.body)}`);
+    // Right after /readyz the server may still be filling its caches (a namespace just made,
+    // the RBAC API's discovery): a few retries, as kubectl users know to do.
+    let response: Response | undefined;
+    for (let attempt = 0; attempt < 10 && (response === undefined || response.status >= 300); attempt++) {
+      if (attempt > 0) await sleep(300);
+      response = await this.request(this.adminToken, 'PATCH', path, object, 'application/apply-patch+yaml');
     }
+    if (response!.status >= 300) {
+      throw new Error(`apply ${object.kind} ${object.metadata.name}: ${response!.status} ${JSON.stringify(response!.body)}`);
+    }
+  }
+
+  /**
+   * Waits until the OIDC authenticator accepts the token: /readyz does not wait for it, and it
+   * fetches the issuer's discovery document in the background (retrying every 10 s).
+   */
+  async waitForAuthentication(token: string): Promise<void> {
+    await waitFor(this.process, 'OIDC authentication', 25_000, async () => (await this.request(token, 'POST',
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' })).status === 201);
   }
 
   stop(): Promise<void> {

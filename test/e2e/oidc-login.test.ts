@@ -188,6 +188,7 @@ describe.each(CASES)('$name', (c) => {
     server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `case-${CASES.indexOf(c)}`);
     await withLog(async () => {
       for (const object of [...CLUSTER_OBJECTS, ...manifestOf(synthesized.template)]) await server.apply(object);
+      await server.waitForAuthentication(token(ALICE));
     });
   });
 
