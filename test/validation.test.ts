@@ -20,6 +20,8 @@ describe('issuerUrl', () => {
     ['idp.example.com', 'EKS only accepts an issuer URL that starts with "https://". Use the HTTPS URL that your identity provider puts in the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"'],
     ['https://', 'it is not a parseable URL. Use the exact "iss" value of your tokens, e.g. "https://login.example.com/realms/platform"'],
     ['https://idp example.com', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
+    ['https://idp.example.com/realm\u0085', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
+    ['https://idp.example.com/realm\u0086', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
     ['https://idp.exa\tmple.com', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
     ['https://idp.example.com/realm\n', 'an issuer URL must not contain whitespace or control characters. Use the exact "iss" value of your tokens; look for a stray space, tab or line break'],
     ['https://user:secret@idp.example.com', 'an issuer URL must not contain user info ("user:password@"). Remove the part before "@" from the host'],

@@ -20,9 +20,9 @@ export function issuerUrlProblems(url: string): string[] {
     return bad('EKS only accepts an issuer URL that starts with "https://"',
       'Use the HTTPS URL that your identity provider puts in the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"');
   }
-  // URL parsers silently drop tabs and newlines and re-encode spaces, so such a URL would seem
-  // valid here and never equal the tokens' "iss".
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) {
+  // URL parsers silently drop tabs and newlines and re-encode spaces and other control
+  // characters, so such a URL would seem valid here and never equal the tokens' "iss".
+  if (/[\s\p{Cc}]/u.test(url)) {
     return bad('an issuer URL must not contain whitespace or control characters',
       'Use the exact "iss" value of your tokens; look for a stray space, tab or line break');
   }
@@ -112,7 +112,6 @@ export function requiredClaimsProblems(claims: { [claim: string]: string }): str
 
 const MAX_TAGS = 50;
 /** What AWS allows in tag keys and values (the Resource Groups Tagging API's pattern). */
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const TAG_CHARACTER = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
 
 /** One tag key or value: length, characters, and the `aws:` prefix, reserved in any case for both. */
@@ -121,8 +120,8 @@ function tagTextProblems(property: string, text: string, min: number, max: numbe
   if (text.toLowerCase().startsWith('aws:')) {
     return [invalid(property, text, 'the "aws:" prefix is reserved for AWS', 'Choose one that does not start with "aws:"')];
   }
-  if (!TAG_CHARACTERS.test(text)) {
-    const other = [...text].find(c => !TAG_CHARACTER.test(c))!;
+  const other = [...text].find(c => !TAG_CHARACTER.test(c));
+  if (other !== undefined) {
     return [invalid(property, text, `it contains ${JSON.stringify(other)} (${codePoint(other)}), and AWS tags may only contain `
       + 'Unicode letters, digits, spaces and _ . : / = + - @', 'Remove or replace that character')];
   }

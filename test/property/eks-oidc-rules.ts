@@ -34,7 +34,7 @@ const between = (text: string, min: number, max: number) => characters(text) >= 
 function issuerUrlIsValid(url: string): boolean {
   // "must start with https://" and match the tokens' iss byte for byte: no whitespace or
   // control characters, which URL parsers silently drop or re-encode.
-  if (!url.startsWith('https://') || /[\s\u0000-\u001f\u007f]/.test(url)) return false;
+  if (!url.startsWith('https://') || /[\s\p{Cc}]/u.test(url)) return false;
   let parsed: URL;
   try {
     parsed = new URL(url);
