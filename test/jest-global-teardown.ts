@@ -1,1 +1,5 @@
-export { teardown as default } from './jest-outdir';
+import { rmSync } from 'fs';
+
+export default function teardown(): void {
+  rmSync(process.env.CDK_EKS_OIDC_TEST_OUTDIRS!, { recursive: true, force: true });
+}
