@@ -66,15 +66,17 @@ export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfi
    * Grants a ClusterRole to identities of this provider in every namespace.
    *
    * @param id unique among this provider's bindings
+   * @returns the `KubernetesManifest` that applies the binding, for dependencies
    */
-  addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): void;
+  addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): IConstruct;
 
   /**
    * Grants a Role or ClusterRole to identities of this provider in one namespace.
    *
    * @param id unique among this provider's bindings
+   * @returns the `KubernetesManifest` that applies the binding, for dependencies
    */
-  addRoleBinding(id: string, options: RoleBindingOptions): void;
+  addRoleBinding(id: string, options: RoleBindingOptions): IConstruct;
 }
 
 /**
@@ -237,16 +239,6 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
   private rbac?: RbacBindings;
 
   /**
-   * The `KubernetesManifest` that applies this provider's RBAC bindings, all of them in one
-   * kubectl call, for adding dependencies.
-   *
-   * @default - no manifest until the first binding is added
-   */
-  public get bindingsManifest(): IConstruct | undefined {
-    return this.rbac?.manifest;
-  }
-
-  /**
    * The Kubernetes user name the API server gives a token whose username claim has this
    * value: the username prefix (`<issuerUrl>#` by default, nothing for the `email` claim
    * or with the prefix `-`) followed by the value. Use it as the `name` of a `User`
@@ -282,25 +274,35 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
   /**
    * Grants a ClusterRole to identities of this provider in every namespace. Users and groups
    * are given as the identity provider issues them and spelled with `usernameFor()` and
-   * `groupFor()`. All bindings of a provider are applied by one `KubernetesManifest`, with
-   * pruning.
+   * `groupFor()`.
+   *
+   * Each binding is a `KubernetesManifest` of its own, under this provider: removing it from
+   * code deletes it from the cluster; changing its subjects updates it in place; changing its
+   * role or name replaces it (the new binding is created, then the old one deleted). To make
+   * something wait for every binding of the provider, depend on the provider.
    *
    * @param id unique among this provider's bindings
+   * @returns the `KubernetesManifest` that applies the binding, for dependencies
    */
-  public addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): void {
-    this.bindings().addClusterRoleBinding(id, options);
+  public addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): IConstruct {
+    return this.bindings().addClusterRoleBinding(id, options);
   }
 
   /**
    * Grants a Role or ClusterRole to identities of this provider in one namespace. Users and
    * groups are given as the identity provider issues them and spelled with `usernameFor()`
-   * and `groupFor()`. All bindings of a provider are applied by one `KubernetesManifest`,
-   * with pruning.
+   * and `groupFor()`.
+   *
+   * Each binding is a `KubernetesManifest` of its own, under this provider: removing it from
+   * code deletes it from the cluster; changing its subjects updates it in place; changing its
+   * namespace, role or name replaces it (the new binding is created, then the old one deleted).
+   * To make something wait for every binding of the provider, depend on the provider.
    *
    * @param id unique among this provider's bindings
+   * @returns the `KubernetesManifest` that applies the binding, for dependencies
    */
-  public addRoleBinding(id: string, options: RoleBindingOptions): void {
-    this.bindings().addRoleBinding(id, options);
+  public addRoleBinding(id: string, options: RoleBindingOptions): IConstruct {
+    return this.bindings().addRoleBinding(id, options);
   }
 
   /**

@@ -21,10 +21,16 @@ export interface RbacSubjectOptions {
 
   /**
    * The binding's `metadata.name`: a DNS-1123 subdomain (lowercase letters, digits, `-` and
-   * `.`, at most 253 characters), unique among the provider's bindings of its kind and
-   * namespace.
+   * `.`, at most 253 characters), unique among the bindings of its kind and namespace of every
+   * provider on the cluster, and not the name of a binding EKS or Kubernetes makes
+   * (`cluster-admin`, `aws-node`, ...).
    *
-   * @default - derived from the provider's construct path and the binding's id
+   * Kubernetes cannot change the role of a binding, so a change of role replaces it: the new
+   * binding is created before the old one is deleted. With an explicit name, change the name
+   * together with the role, or the deploy fails (`AlreadyExists`) and the cluster keeps the old
+   * binding.
+   *
+   * @default - derived from the provider's construct path, the binding's id and its role, unique in the app
    */
   readonly name?: string;
 }

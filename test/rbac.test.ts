@@ -1,5 +1,5 @@
 import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
-import { Annotations as CoreAnnotations, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, CfnWaitConditionHandle, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -30,46 +30,48 @@ function rbacProvider(stack: Stack, props: Partial<OidcIdentityProviderProps> = 
   return provider(stack, { cluster: v2Cluster(stack), ...props });
 }
 
-/** The Kubernetes objects of the one bindings manifest of the stack, and its prune label. */
-function manifest(stack: Stack): { objects: any[]; pruneLabel: string } {
-  const resources = Object.values(Template.fromStack(stack).findResources(MANIFEST)) as any[];
-  expect(resources).toHaveLength(1);
-  const props = stack.resolve(resources[0].Properties);
-  return { objects: JSON.parse(props.Manifest), pruneLabel: props.PruneLabel };
+/** Each binding manifest of the stack in template order: its logical id, properties and one object. */
+function manifests(stack: Stack): Array<{ logicalId: string; props: any; object: any }> {
+  const resources = Template.fromStack(stack).findResources(MANIFEST) as Record<string, any>;
+  return Object.entries(resources).map(([logicalId, resource]) => {
+    const props = stack.resolve(resource.Properties);
+    const objects = JSON.parse(props.Manifest);
+    expect(objects).toHaveLength(1);
+    return { logicalId, props, object: objects[0] };
+  });
 }
 
-const subjectsOf = (stack: Stack) => manifest(stack).objects.map(o => o.subjects);
+const objectsOf = (stack: Stack) => manifests(stack).map(m => m.object);
+const subjectsOf = (stack: Stack) => objectsOf(stack).map(o => o.subjects);
 const user = (name: string) => ({ kind: 'User', apiGroup: RBAC, name });
 const group = (name: string) => ({ kind: 'Group', apiGroup: RBAC, name });
 
 describe('binding objects', () => {
-  test('a ClusterRoleBinding and a RoleBinding, in one manifest', () => {
+  test('a ClusterRoleBinding and RoleBindings, each in a manifest of its own', () => {
     const stack = newStack();
     const p = rbacProvider(stack, { groupsClaim: 'groups', groupsPrefix: 'oidc:' });
     p.addClusterRoleBinding('Viewers', { clusterRole: 'view', groups: ['engineering'], name: 'engineering-view' });
     p.addRoleBinding('Deployers', { namespace: 'team-a', role: 'deployer', users: ['0a1b2c'], name: 'deployers' });
     p.addRoleBinding('Editors', { namespace: 'team-a', clusterRole: 'edit', groups: ['team-a'], name: 'team-a-edit' });
-    const { objects, pruneLabel } = manifest(stack);
-    expect(pruneLabel).toMatch(/^aws\.cdk\.eks\/prune-/);
-    expect(objects).toEqual([
+    expect(objectsOf(stack)).toEqual([
       {
         apiVersion: `${RBAC}/v1`,
         kind: 'ClusterRoleBinding',
-        metadata: { name: 'engineering-view', labels: { [pruneLabel]: '' } },
+        metadata: { name: 'engineering-view' },
         roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
         subjects: [group('oidc:engineering')],
       },
       {
         apiVersion: `${RBAC}/v1`,
         kind: 'RoleBinding',
-        metadata: { name: 'deployers', namespace: 'team-a', labels: { [pruneLabel]: '' } },
+        metadata: { name: 'deployers', namespace: 'team-a' },
         roleRef: { apiGroup: RBAC, kind: 'Role', name: 'deployer' },
         subjects: [user(`${ISSUER}#0a1b2c`)],
       },
       {
         apiVersion: `${RBAC}/v1`,
         kind: 'RoleBinding',
-        metadata: { name: 'team-a-edit', namespace: 'team-a', labels: { [pruneLabel]: '' } },
+        metadata: { name: 'team-a-edit', namespace: 'team-a' },
         roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'edit' },
         subjects: [group('oidc:team-a')],
       },
@@ -104,46 +106,68 @@ describe('binding objects', () => {
     expect(subjectsOf(stack)).toEqual([[user('x@example.com'), group('a'), group('b')]]);
   });
 
-  test('default names: from the construct path and id, valid and distinct', () => {
+  test('default names: from the construct path, the id and the role; valid and distinct', () => {
     const stack = newStack();
     const p = rbacProvider(stack, { groupsClaim: 'groups' });
     p.addClusterRoleBinding('Viewers', { clusterRole: 'view', groups: ['a'] });
     p.addClusterRoleBinding('Editors_2', { clusterRole: 'edit', groups: ['a'] });
-    const names = manifest(stack).objects.map(o => o.metadata.name);
-    expect(names[0]).toMatch(/^stack-provider-[0-9a-f]{8}-viewers$/);
-    expect(names[1]).toMatch(/^stack-provider-[0-9a-f]{8}-editors-2$/);
+    p.addRoleBinding('Viewers2', { namespace: 'team-a', clusterRole: 'view', groups: ['a'] });
+    const names = objectsOf(stack).map(o => o.metadata.name);
+    expect(names[0]).toMatch(/^stack-provider-[0-9a-f]{8}-viewers-[0-9a-f]{8}$/);
+    expect(names[1]).toMatch(/^stack-provider-[0-9a-f]{8}-editors-2-[0-9a-f]{8}$/);
+    // The same role, the same role part; another role, another.
+    const rolePart = (name: string) => name.slice(-8);
+    expect(rolePart(names[2])).toBe(rolePart(names[0]));
+    expect(rolePart(names[1])).not.toBe(rolePart(names[0]));
+  });
+
+  test('default names of long paths and ids stay within 253 characters and keep the role part', () => {
+    const stack = newStack();
+    const p = rbacProvider(stack, { groupsClaim: 'groups' });
+    p.addClusterRoleBinding('X'.repeat(300), { clusterRole: 'view', groups: ['a'] });
+    const [name] = objectsOf(stack).map(o => o.metadata.name);
+    expect(name.length).toBeLessThanOrEqual(253);
+    expect(name).toMatch(/^stack-provider-[0-9a-f]{8}-x+-[0-9a-f]{8}$/);
   });
 });
 
-describe('one manifest per provider, pruned', () => {
-  test('many bindings, one kubectl resource, every object carries the prune label', () => {
+describe('one manifest per binding, never pruned', () => {
+  test('N bindings are N manifests served by the cluster\'s one kubectl provider, without prune label or overwrite', () => {
     const stack = newStack();
     const p = rbacProvider(stack, { groupsClaim: 'groups' });
     p.addClusterRoleBinding('First', { clusterRole: 'view', groups: ['a'] });
     // Other constructs created between bindings must not matter.
     provider(stack, { cluster: p.node.scope!.node.findChild('Cluster') as eksv2.Cluster, issuerUrl: 'https://other.example.com' }, 'Other');
     for (let i = 0; i < 10; i++) p.addRoleBinding(`Later${i}`, { namespace: `ns-${i}`, clusterRole: 'edit', groups: [`g${i}`] });
-    Template.fromStack(stack).resourceCountIs(MANIFEST, 1);
-    const { objects, pruneLabel } = manifest(stack);
-    expect(objects).toHaveLength(11);
-    for (const object of objects) expect(object.metadata.labels).toEqual({ [pruneLabel]: '' });
-    Template.fromStack(stack).hasResourceProperties(MANIFEST, { PruneLabel: pruneLabel });
+    const all = manifests(stack);
+    expect(all).toHaveLength(11);
+    expect(new Set(all.map(m => JSON.stringify(m.props.ServiceToken))).size).toBe(1);
+    for (const { props, object } of all) {
+      expect(props.PruneLabel).toBeUndefined();
+      expect(props.Overwrite).toBeFalsy();
+      expect(object.metadata.labels).toBeUndefined();
+    }
   });
 
-  test('the manifest is reachable for dependencies once there is a binding', () => {
+  test('each add returns its binding\'s construct, under the provider: depending on the provider waits for every binding', () => {
     const stack = newStack();
     const p = rbacProvider(stack, { groupsClaim: 'groups' });
-    expect(p.bindingsManifest).toBeUndefined();
-    p.addClusterRoleBinding('Viewers', { clusterRole: 'view', groups: ['a'] });
-    expect(p.bindingsManifest).toBeInstanceOf(eksv2.KubernetesManifest);
-    p.bindingsManifest!.node.addDependency(p);
-    const id = Object.keys(Template.fromStack(stack).findResources(MANIFEST))[0];
+    const viewers = p.addClusterRoleBinding('Viewers', { clusterRole: 'view', groups: ['a'] });
+    const editors = p.addRoleBinding('Editors', { namespace: 'a', clusterRole: 'edit', groups: ['a'] });
+    expect(viewers).toBeInstanceOf(eksv2.KubernetesManifest);
+    expect(viewers.node.path).toMatch(/^Stack\/Provider\/RbacBindings\/Viewers-[0-9a-f]{8}$/);
+    const waiter = new CfnWaitConditionHandle(stack, 'Waiter');
+    waiter.node.addDependency(p);
+    const one = new CfnWaitConditionHandle(stack, 'One');
+    one.node.addDependency(editors);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const [viewersId, editorsId] = manifests(stack).map(m => m.logicalId);
     const providerId = stack.getLogicalId(p.node.defaultChild as eks.CfnIdentityProviderConfig);
-    expect(Template.fromStack(stack).toJSON().Resources[id].DependsOn).toContain(providerId);
+    expect(resources.Waiter.DependsOn.slice().sort()).toEqual([editorsId, providerId, viewersId].sort());
+    expect(resources.One.DependsOn).toEqual([editorsId]);
   });
 
-  test('the next provider of the cluster waits for this association only, not for its bindings', () => {
-    const stack = newStack();
+  test('the next provider of the cluster waits for this association only, not for its bindings', () => {    const stack = newStack();
     const cluster = v2Cluster(stack);
     const first = provider(stack, { cluster }, 'First');
     first.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
@@ -153,15 +177,68 @@ describe('one manifest per provider, pruned', () => {
     expect(resources[l1(second)].DependsOn).toEqual([l1(first)]);
   });
 
-  test('two providers: two manifests, each with its own bindings', () => {
+  test('two providers: each with its own bindings', () => {
     const stack = newStack();
     const cluster = v2Cluster(stack);
     provider(stack, { cluster }, 'A').addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
     provider(stack, { cluster, issuerUrl: 'https://b.example.com' }, 'B')
       .addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['b'] });
-    const manifests = Object.values(Template.fromStack(stack).findResources(MANIFEST))
-      .map((r: any) => JSON.parse(stack.resolve(r.Properties.Manifest)));
-    expect(manifests.map(m => m.map((o: any) => o.subjects[0].name))).toEqual([[`${ISSUER}#a`], ['https://b.example.com#b']]);
+    expect(subjectsOf(stack)).toEqual([[user(`${ISSUER}#a`)], [user('https://b.example.com#b')]]);
+  });
+});
+
+describe('what a change in code does to the binding\'s resource', () => {
+  type Spec = { kind: 'cluster' | 'namespaced'; options: any };
+  /** The logical id and Kubernetes object of the one binding `Readers`, as `spec` makes it. */
+  function synth(spec: Spec) {
+    const stack = newStack();
+    const p = rbacProvider(stack, { groupsClaim: 'groups' });
+    if (spec.kind === 'cluster') p.addClusterRoleBinding('Readers', spec.options);
+    else p.addRoleBinding('Readers', spec.options);
+    const [only] = manifests(stack);
+    return only;
+  }
+  const base: Spec = { kind: 'namespaced', options: { namespace: 'team-a', clusterRole: 'view', groups: ['a'] } };
+  const before = synth(base);
+
+  test('subjects: the same resource, updated in place', () => {
+    const after = synth({ ...base, options: { ...base.options, groups: ['a', 'b'], users: ['x'] } });
+    expect(after.logicalId).toBe(before.logicalId);
+    expect(after.object.metadata).toEqual(before.object.metadata);
+  });
+
+  test.each([
+    ['the role', { ...base, options: { ...base.options, clusterRole: 'edit' } }],
+    ['a Role instead of the ClusterRole of the same name', { ...base, options: { namespace: 'team-a', role: 'view', groups: ['a'] } }],
+    ['the namespace', { ...base, options: { ...base.options, namespace: 'team-b' } }],
+    ['an explicit name', { ...base, options: { ...base.options, name: 'readers' } }],
+    ['a ClusterRoleBinding instead', { kind: 'cluster', options: { clusterRole: 'view', groups: ['a'] } }],
+  ] as Array<[string, Spec]>)('%s: another resource (created, then the old one deleted)', (_, spec) => {
+    expect(synth(spec).logicalId).not.toBe(before.logicalId);
+  });
+
+  test('a new role gets a new default name, so the new binding never collides with the old one', () => {
+    expect(synth({ ...base, options: { ...base.options, clusterRole: 'edit' } }).object.metadata.name).not.toBe(before.object.metadata.name);
+    expect(synth({ ...base, options: { ...base.options, namespace: 'team-b' } }).object.metadata.name).toBe(before.object.metadata.name);
+  });
+
+  test('the same code, the same logical id and name, synth after synth', () => {
+    const again = synth(base);
+    expect(again.logicalId).toBe(before.logicalId);
+    expect(again.object).toEqual(before.object);
+  });
+
+  test('a deploy-time namespace or role is not judged, and does not change the logical id from one synth to the next', () => {
+    const tokens = () => {
+      const stack = newStack();
+      Lazy.string({ produce: () => 'shifts token numbers' });
+      const p = rbacProvider(stack, { groupsClaim: 'groups' });
+      p.addRoleBinding('Readers', { namespace: Lazy.string({ produce: () => 'team-a' }), clusterRole: Lazy.string({ produce: () => 'view' }), groups: ['a'] });
+      return manifests(stack)[0].logicalId;
+    };
+    const first = tokens();
+    Lazy.string({ produce: () => 'another token' });
+    expect(tokens()).toBe(first);
   });
 });
 
@@ -169,8 +246,7 @@ describe('clusters', () => {
   test('an imported aws-eks cluster with a kubectl role uses aws-eks\'s KubernetesManifest', () => {
     const stack = newStack();
     const p = provider(stack, { cluster: v1Import(stack) });
-    p.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
-    expect(p.bindingsManifest).toBeInstanceOf(eks.KubernetesManifest);
+    expect(p.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] })).toBeInstanceOf(eks.KubernetesManifest);
     expect(subjectsOf(stack)).toEqual([[user(`${ISSUER}#a`)]]);
   });
 
@@ -180,8 +256,7 @@ describe('clusters', () => {
       version: eks.KubernetesVersion.V1_32, kubectlLayer: new KubectlV32Layer(stack, 'Kubectl'), defaultCapacity: 0,
     });
     const p = provider(stack, { cluster });
-    p.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
-    expect(p.bindingsManifest).toBeInstanceOf(eks.KubernetesManifest);
+    expect(p.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] })).toBeInstanceOf(eks.KubernetesManifest);
     expect(subjectsOf(stack)).toEqual([[user(`${ISSUER}#a`)]]);
   });
 
@@ -321,22 +396,60 @@ describe('bad input', () => {
       .toBe(`Invalid role "r": a RoleBinding grants exactly one role, but clusterRole is "view". ${fix}`);
   });
 
-  test('duplicate ids and names within a provider', () => {
+  test('duplicate ids within a provider', () => {
     expect(error(p => {
       p.addClusterRoleBinding('X', { clusterRole: 'view', users: ['a'] });
       p.addClusterRoleBinding('X', { clusterRole: 'edit', users: ['a'], name: 'other' });
     })).toBe('Invalid id "X": the provider Stack/Provider already has a binding with this id. Give each binding its own id');
+  });
+
+  test('one (kind, namespace, name) per cluster, across all its providers', () => {
+    const duplicate = (first: string, second: string, what: string) => `Invalid name "same": ${first} and ${second} would both be the ${what} `
+      + 'on cluster Stack/Cluster. Give each binding its own name, or leave name out to get one derived from the provider and the id';
     expect(error(p => {
       p.addRoleBinding('X', { namespace: 'a', clusterRole: 'view', users: ['a'], name: 'same' });
       p.addRoleBinding('Y', { namespace: 'a', clusterRole: 'edit', users: ['a'], name: 'same' });
-    })).toBe('Invalid name "same": the provider Stack/Provider already has a RoleBinding of this name in namespace a. '
-      + 'Give each binding its own name, or leave name out to get one derived from the id');
-    // The same name is fine for another kind or namespace.
+    })).toBe(duplicate('Stack/Provider binding "X"', 'Stack/Provider binding "Y"', 'RoleBinding of this name in namespace a'));
+    // Another provider of the same cluster, defined or imported.
+    const stack = newStack();
+    const cluster = v2Cluster(stack);
+    provider(stack, { cluster }, 'A').addClusterRoleBinding('X', { clusterRole: 'view', users: ['a'], name: 'same' });
+    expect(() => provider(stack, { cluster, issuerUrl: 'https://b.example.com' }, 'B').addClusterRoleBinding('Y', { clusterRole: 'edit', users: ['b'], name: 'same' }))
+      .toThrow(new Error(duplicate('Stack/A binding "X"', 'Stack/B binding "Y"', 'ClusterRoleBinding of this name')));
+    const imported = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Imported', {
+      clusterName: 'prod', identityProviderConfigName: 'c', identityProviderConfigArn: 'arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/c/1',
+      cluster, usernamePrefix: 'c:',
+    });
+    expect(() => imported.addClusterRoleBinding('Z', { clusterRole: 'edit', users: ['c'], name: 'same' }))
+      .toThrow(new Error(duplicate('Stack/A binding "X"', 'Stack/Imported binding "Z"', 'ClusterRoleBinding of this name')));
+    // The same name is fine for another kind, another namespace or another cluster.
     expect(error(p => {
       p.addRoleBinding('X', { namespace: 'a', clusterRole: 'view', users: ['a'], name: 'same' });
       p.addRoleBinding('Y', { namespace: 'b', clusterRole: 'view', users: ['a'], name: 'same' });
       p.addClusterRoleBinding('Z', { clusterRole: 'view', users: ['a'], name: 'same' });
     })).toBeUndefined();
+    const otherCluster = eks.Cluster.fromClusterAttributes(stack, 'OtherCluster', { clusterName: 'other', kubectlRoleArn: 'arn:aws:iam::111111111111:role/kubectl' });
+    const other = provider(stack, { cluster: otherCluster, issuerUrl: 'https://b.example.com' }, 'Other');
+    expect(() => other.addClusterRoleBinding('X', { clusterRole: 'view', users: ['a'], name: 'same' })).not.toThrow();
+  });
+
+  test.each([
+    ['ClusterRoleBinding', undefined, 'cluster-admin', 'Kubernetes'],
+    ['ClusterRoleBinding', undefined, 'aws-node', 'the Amazon VPC CNI'],
+    ['ClusterRoleBinding', undefined, 'vpc-resource-controller-rolebinding', 'EKS\'s VPC resource controller'],
+    ['RoleBinding', 'kube-system', 'eks-vpc-resource-controller-rolebinding', 'EKS\'s VPC resource controller'],
+  ])('a %s that EKS or Kubernetes makes (%s/%s) cannot be taken over', (kind, namespace, name, owner) => {
+    const add = (p: OidcIdentityProvider, ns = namespace) => (kind === 'RoleBinding'
+      ? p.addRoleBinding('X', { namespace: ns!, clusterRole: 'view', users: ['a'], name })
+      : p.addClusterRoleBinding('X', { clusterRole: 'view', users: ['a'], name }));
+    expect(error(add)).toBe(`Invalid name "${name}": ${owner} already has a ${kind} of this name${namespace ? ` in namespace ${namespace}` : ''} `
+      + 'in every EKS cluster, and deploying this binding would fail or take it over. '
+      + 'Give the binding a name of your own, or leave name out to get one derived from the id');
+    // The same name elsewhere is no built-in.
+    const elsewhere = kind === 'RoleBinding'
+      ? (p: OidcIdentityProvider) => add(p, 'team-a')
+      : (p: OidcIdentityProvider) => p.addRoleBinding('X', { namespace: 'team-a', clusterRole: 'view', users: ['a'], name });
+    expect(error(elsewhere)).toBeUndefined();
   });
 
   test('binding cluster-admin is an acknowledgeable warning', () => {

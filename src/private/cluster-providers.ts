@@ -48,7 +48,7 @@ export function enrol(cluster: IClusterRef, member: ClusterMember): void {
  * Two references to one cluster: the same construct, or two imports of the same cluster
  * name in the same account and region.
  */
-function clusterKey(cluster: IClusterRef): string {
+export function clusterKey(cluster: IClusterRef): string {
   const name = cluster.clusterRef.clusterName;
   if (Token.isUnresolved(name)) return `construct:${cluster.node.path}`;
   const stack = Stack.of(cluster);

@@ -34,3 +34,27 @@ export function reservedSubjectProblems(kind: string, name: string, claimValue: 
   return [invalid(`${kind === 'User' ? 'users' : 'groups'} entry`, claimValue, `it becomes the ${kind} "${name}", and names starting with "system:" are reserved for Kubernetes itself`,
     `Bind a value that the identity provider issues, or set a ${kind === 'User' ? 'usernamePrefix' : 'groupsPrefix'} such as "oidc:"`)];
 }
+
+/**
+ * The bindings a fresh EKS cluster has whose names are valid for ours (the rest start with
+ * `system:` or `eks:`, which no DNS-1123 subdomain does). `kubectl create` would fail on them
+ * at deploy time, and a later `kubectl apply` would take them over and change their subjects.
+ * Sources: Kubernetes' RBAC bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/
+ * testdata/cluster-role-bindings.yaml); the VPC CNI's manifest (aws/amazon-vpc-cni-k8s
+ * config/master/aws-k8s-cni.yaml); the EKS user guide, "Default Amazon EKS created Kubernetes
+ * roles and users" (default-roles-users), and aws/amazon-vpc-resource-controller-k8s
+ * docs/troubleshooting.md for the VPC resource controller's bindings.
+ */
+const BUILT_IN_BINDINGS: ReadonlyArray<{ kind: string; namespace?: string; name: string; owner: string }> = [
+  { kind: 'ClusterRoleBinding', name: 'cluster-admin', owner: 'Kubernetes' },
+  { kind: 'ClusterRoleBinding', name: 'aws-node', owner: 'the Amazon VPC CNI' },
+  { kind: 'ClusterRoleBinding', name: 'vpc-resource-controller-rolebinding', owner: 'EKS\'s VPC resource controller' },
+  { kind: 'RoleBinding', namespace: 'kube-system', name: 'eks-vpc-resource-controller-rolebinding', owner: 'EKS\'s VPC resource controller' },
+];
+
+export function builtInBindingProblems(kind: string, namespace: string | undefined, name: string): string[] {
+  const builtIn = BUILT_IN_BINDINGS.find(b => b.kind === kind && b.namespace === namespace && b.name === name);
+  if (builtIn === undefined) return [];
+  return [invalid('name', name, `${builtIn.owner} already has a ${kind} of this name${namespace ? ` in namespace ${namespace}` : ''} in every EKS cluster, `
+    + 'and deploying this binding would fail or take it over', 'Give the binding a name of your own, or leave name out to get one derived from the id')];
+}

@@ -1,14 +1,16 @@
+import { createHash } from 'crypto';
 import { Annotations, Names, Resource, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterRoleBindingOptions, RbacSubjectOptions, RoleBindingOptions } from '../rbac-binding-options';
+import { claimBindingName } from './cluster-bindings';
 import { invalid } from './errors';
-import { labelProblems, reservedSubjectProblems, roleNameProblems, subdomainProblems } from './kubernetes-rules';
+import { builtInBindingProblems, labelProblems, reservedSubjectProblems, roleNameProblems, subdomainProblems } from './kubernetes-rules';
 
 const RBAC_API_GROUP = 'rbac.authorization.k8s.io';
-/** What `KubernetesManifest` labels its objects with, and the kubectl handler prunes by: `aws.cdk.eks/prune-<addr>`. */
-const PRUNE_LABEL_PREFIX = 'aws.cdk.eks/prune-';
+/** Stands for an unresolved token in a fingerprint: its text changes from one synth to the next. */
+const DEPLOY_TIME_VALUE = '<deploy-time value>';
 /**
  * Each module's `ClusterBase`, which is not exported: the class between the module's
  * `Cluster` (and its imported clusters) and `Resource`. It tells the two modules apart.
@@ -29,29 +31,33 @@ export interface BindingHost {
   groupFor(claimValue: string): string;
 }
 
+/** What a binding is, as Kubernetes identifies it: changing any of it makes another object. */
+interface BindingIdentity {
+  readonly kind: 'ClusterRoleBinding' | 'RoleBinding';
+  readonly namespace?: string;
+  readonly name: string;
+  readonly roleRef: { readonly kind: string; readonly name: string };
+}
+
 /**
- * All RBAC bindings of one provider, applied by ONE `KubernetesManifest` (one kubectl call
- * at deploy time) with pruning, so a binding removed from code is removed from the cluster.
+ * The RBAC bindings of one provider, each applied by a `KubernetesManifest` of its own, without
+ * pruning: CloudFormation's create, update and delete of that resource create, update and delete
+ * exactly that object. (The kubectl handler prunes with `kubectl apply --prune -l <label>` and
+ * kubectl's default prune kinds, which have no RBAC kind: a pruned manifest never revokes a
+ * binding removed from it.)
  */
 export class RbacBindings {
-  private readonly objects: Array<Record<string, unknown>> = [];
   private readonly ids = new Set<string>();
-  private readonly names = new Set<string>();
-  private manifestConstruct?: IConstruct;
+  private scope?: Construct;
 
   constructor(private readonly host: BindingHost) {}
 
-  /** The manifest that applies the bindings, once there is one. */
-  public get manifest(): IConstruct | undefined {
-    return this.manifestConstruct;
-  }
-
-  public addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): void {
+  public addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): IConstruct {
     const problems = roleNameProblems('clusterRole', options.clusterRole);
-    this.add(id, 'ClusterRoleBinding', undefined, { kind: 'ClusterRole', name: options.clusterRole }, options, problems);
+    return this.add(id, { kind: 'ClusterRoleBinding', roleRef: { kind: 'ClusterRole', name: options.clusterRole } }, options, problems);
   }
 
-  public addRoleBinding(id: string, options: RoleBindingOptions): void {
+  public addRoleBinding(id: string, options: RoleBindingOptions): IConstruct {
     const { clusterRole, role, namespace } = options;
     if ((clusterRole === undefined) === (role === undefined)) {
       throw new Error(invalid('role', role, `a RoleBinding grants exactly one role, but clusterRole is ${JSON.stringify(clusterRole)}`,
@@ -62,39 +68,45 @@ export class RbacBindings {
       ...labelProblems('namespace', namespace),
       ...roleNameProblems(role !== undefined ? 'role' : 'clusterRole', roleRef.name),
     ];
-    this.add(id, 'RoleBinding', namespace, roleRef, options, problems);
+    return this.add(id, { kind: 'RoleBinding', namespace, roleRef }, options, problems);
   }
 
-  private add(id: string, kind: string, namespace: string | undefined, roleRef: { kind: string; name: string },
-    options: RbacSubjectOptions, problems: string[]): void {
-    const name = options.name ?? this.defaultName(id);
+  private add(id: string, what: Omit<BindingIdentity, 'name'>, options: RbacSubjectOptions, problems: string[]): IConstruct {
+    const path = `${this.host.scope.node.path} binding "${id}"`;
+    const binding: BindingIdentity = { ...what, name: options.name ?? this.defaultName(id, what.roleRef) };
     const subjects = this.subjects(options);
-    problems.push(...subdomainProblems('name', name), ...subjects.flatMap(s => s.problems));
+    problems.push(
+      ...subdomainProblems('name', binding.name),
+      ...builtInBindingProblems(binding.kind, binding.namespace, binding.name),
+      ...subjects.flatMap(s => s.problems));
     if (this.ids.has(id)) {
       problems.push(invalid('id', id, `the provider ${this.host.scope.node.path} already has a binding with this id`, 'Give each binding its own id'));
     }
-    const key = `${kind}/${namespace ?? ''}/${name}`;
-    if (!Token.isUnresolved(name) && this.names.has(key)) {
-      problems.push(invalid('name', name, `the provider ${this.host.scope.node.path} already has a ${kind} of this name${namespace ? ` in namespace ${namespace}` : ''}`,
-        'Give each binding its own name, or leave name out to get one derived from the id'));
-    }
     if (problems.length > 0) throw new Error(problems.join('\n'));
-    if (roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') {
-      Annotations.of(this.host.scope).addWarningV2('cdk-eks-oidc:clusterAdminBinding', invalid('clusterRole', roleRef.name,
-        `binding "${name}" makes its subjects superusers of the whole cluster`, 'Prefer admin, edit or view, or a ClusterRole of your own; acknowledge this warning if it is intended'));
+    const cluster = this.kubectlCluster();
+    claimBindingName(cluster, binding, path);
+    if (binding.roleRef.kind === 'ClusterRole' && binding.roleRef.name === 'cluster-admin') {
+      Annotations.of(this.host.scope).addWarningV2('cdk-eks-oidc:clusterAdminBinding', invalid('clusterRole', binding.roleRef.name,
+        `binding "${binding.name}" makes its subjects superusers of the whole cluster`, 'Prefer admin, edit or view, or a ClusterRole of your own; acknowledge this warning if it is intended'));
     }
     this.ids.add(id);
-    this.names.add(key);
-    // A fresh object for each binding: the manifest serializes them at synth time. Each gets the
-    // prune label here, since KubernetesManifest labels only the objects it was created with, and
-    // the kubectl handler applies only objects with the label (`kubectl apply --prune -l <label>`).
-    this.objects.push({
+    const object = {
       apiVersion: `${RBAC_API_GROUP}/v1`,
-      kind,
-      metadata: { name, ...(namespace !== undefined ? { namespace } : {}), labels: { [this.pruneLabel()]: '' } },
-      roleRef: { apiGroup: RBAC_API_GROUP, ...roleRef },
+      kind: binding.kind,
+      metadata: { name: binding.name, ...(binding.namespace !== undefined ? { namespace: binding.namespace } : {}) },
+      roleRef: { apiGroup: RBAC_API_GROUP, ...binding.roleRef },
       subjects: subjects.map(s => s.subject),
-    });
+    };
+    // The construct id, and so the CloudFormation logical id, carries what the binding is: a
+    // change of it is a new resource (created, then the old one deleted), since the handler's
+    // Update would `kubectl apply` the new object and leave the old one granting its role.
+    // Only a change of subjects keeps the id, and is applied in place.
+    this.scope ??= new Construct(this.host.scope, 'RbacBindings');
+    const manifest = { manifest: [object], prune: false, overwrite: false };
+    const constructId = `${id}-${fingerprint(binding.kind, binding.namespace ?? '', binding.name, binding.roleRef.kind, binding.roleRef.name)}`;
+    return cluster instanceof V2_CLUSTER_BASE
+      ? new eksv2.KubernetesManifest(this.scope, constructId, { cluster, ...manifest })
+      : new eks.KubernetesManifest(this.scope, constructId, { cluster: cluster as eks.ICluster, ...manifest });
   }
 
   private subjects(options: RbacSubjectOptions) {
@@ -114,29 +126,34 @@ export class RbacBindings {
     ];
   }
 
-  /** `<provider path>-<id>`, lowercased to a DNS-1123 subdomain, with a hash that keeps it unique. */
-  private defaultName(id: string): string {
+  /**
+   * `<provider path>-<id>-<role fingerprint>`, lowercased to a DNS-1123 subdomain. The path part
+   * carries a hash that keeps it unique in the app; the role part gives a binding whose role
+   * changes a new name, since Kubernetes cannot change a binding's `roleRef` and the new object
+   * is created while the old one still exists.
+   */
+  private defaultName(id: string, roleRef: BindingIdentity['roleRef']): string {
     const unique = Names.uniqueResourceName(this.host.scope, { maxLength: 200, separator: '-', allowedSpecialCharacters: '-' });
-    return `${unique}-${id}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 253);
+    const base = `${unique}-${id}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+    return `${base.slice(0, 243).replace(/-$/, '')}-${fingerprint(roleRef.kind, roleRef.name)}`;
   }
 
-  private pruneLabel(): string {
-    this.manifestConstruct ??= this.createManifest();
-    return PRUNE_LABEL_PREFIX + this.manifestConstruct.node.addr;
-  }
-
-  private createManifest(): IConstruct {
+  /** The cluster, when bindings can be applied to it with kubectl. */
+  private kubectlCluster(): eks.ICluster | eksv2.ICluster {
     const cluster = this.host.cluster;
-    const manifest = { manifest: this.objects, prune: true };
     // An owned aws-eks Cluster always has kubectl; imports need a role or provider for it.
     if (cluster instanceof eks.Cluster || (cluster instanceof V1_CLUSTER_BASE && (cluster.kubectlRole ?? cluster.kubectlProvider) !== undefined)) {
-      return new eks.KubernetesManifest(this.host.scope, 'RbacBindings', { cluster, ...manifest });
+      return cluster;
     }
-    if (cluster instanceof V2_CLUSTER_BASE && cluster.kubectlProvider !== undefined) {
-      return new eksv2.KubernetesManifest(this.host.scope, 'RbacBindings', { cluster, ...manifest });
-    }
+    if (cluster instanceof V2_CLUSTER_BASE && cluster.kubectlProvider !== undefined) return cluster;
     throw new Error(invalid('cluster', cluster?.node.path, 'bindings are applied with kubectl, and this cluster gives no kubectl access '
       + '(it is a CfnCluster, an import without a kubectl role or provider, an aws-eks-v2 Cluster without kubectlProviderOptions, or unknown)',
     'Pass an aws-eks Cluster, an aws-eks-v2 Cluster with kubectlProviderOptions, or an import with kubectlRoleArn (aws-eks) or kubectlProvider (aws-eks-v2)'));
   }
+}
+
+/** Eight hex digits that change whenever one of the values does. */
+function fingerprint(...values: string[]): string {
+  const stable = values.map(value => (Token.isUnresolved(value) ? DEPLOY_TIME_VALUE : value));
+  return createHash('sha256').update(JSON.stringify(stable)).digest('hex').slice(0, 8);
 }

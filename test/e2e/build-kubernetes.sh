@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd from the Go module proxy for the Kubernetes release pinned in
+# Builds kube-apiserver, kubectl and etcd from the Go module proxy for the Kubernetes release pinned in
 # KUBERNETES_VERSION, and prints the folder that holds them. Nothing of Kubernetes is kept in
 # this repository: a wrapper module requires k8s.io/kubernetes and pins its staging modules
 # (k8s.io/api, k8s.io/apiserver, ...) to the matching v0.x.y releases.
@@ -23,13 +23,12 @@ OUT="$K8S_CACHE/$K8S_VERSION-$GO_VERSION"
 BIN="$OUT/bin"
 mkdir -p "$BIN" "$OUT/src"
 
-if [[ -x "$BIN/kube-apiserver" && -x "$BIN/etcd" ]]; then
-  log "cached: $("$BIN/kube-apiserver" --version), etcd $("$BIN/etcd" --version | sed -n 's/^etcd Version: //p') in $BIN"
-  echo "$BIN"
-  exit 0
-fi
+cached() { [[ -x "$BIN/kube-apiserver" && -x "$BIN/kubectl" && -x "$BIN/etcd" ]]; }
+report() { log "$1: $("$BIN/kube-apiserver" --version), kubectl $("$BIN/kubectl" version --client -o json | sed -n 's/.*"gitVersion": "\(.*\)",/\1/p'), etcd $("$BIN/etcd" --version | sed -n 's/^etcd Version: //p') in $BIN"; }
+if cached; then report cached; echo "$BIN"; exit 0; fi
 exec 9>"$OUT/.lock"
 flock 9   # one build at a time per version
+if cached; then report cached; echo "$BIN"; exit 0; fi
 
 log "reading k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
 K8S_DIR="$(cd "$OUT/src" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
@@ -54,6 +53,7 @@ mkdir -p "$W"
   awk '/^godebug \($/{f=1} f{print} f&&/^\)/{f=0}' "$K8S_DIR/go.mod"
   echo "require k8s.io/kubernetes $K8S_VERSION"
   echo "tool k8s.io/kubernetes/cmd/kube-apiserver"
+  echo "tool k8s.io/kubernetes/cmd/kubectl"
   echo "replace ("
   # k8s.io/foo => ./staging/src/k8s.io/foo   becomes   k8s.io/foo => k8s.io/foo v0.x.y
   sed -n 's#^[[:space:]]*\(k8s\.io/[^ ]*\) => \./staging/src/k8s\.io/.*$#\t\1 => \1 v0.'"${K8S_VERSION#v1.}"'#p' "$K8S_DIR/go.mod"
@@ -67,8 +67,17 @@ LDFLAGS="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   LDFLAGS+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$(cut -d. -f2 <<< "$K8S_VERSION") -X $pkg.gitTreeState=clean"
 done
-log "compiling kube-apiserver (about 5 minutes on 2 cores with an empty cache)"
-(cd "$W" && go build -trimpath -ldflags "$LDFLAGS" -o "$BIN/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+# Each binary is built when it is missing, and renamed into place only when it is complete, so an
+# interrupted build is never taken for a finished one.
+build() { # <binary> <module dir> <package>
+  [[ -x "$BIN/$1" ]] && return
+  log "compiling $1"
+  (cd "$2" && go build -trimpath -ldflags "$LDFLAGS" -o "$BIN/$1.tmp" "$3")
+  mv "$BIN/$1.tmp" "$BIN/$1"
+}
+log "about 5 minutes on 2 cores with an empty cache, kubectl 2 more"
+build kube-apiserver "$W" k8s.io/kubernetes/cmd/kube-apiserver
+build kubectl "$W" k8s.io/kubernetes/cmd/kubectl
 
 # etcd's own go.mod has relative replaces, which `go install ...@version` refuses: a wrapper too.
 E="$OUT/src/etcd"
@@ -85,12 +94,8 @@ require (
 )
 tool go.etcd.io/etcd/server/v3
 EOF
-log "compiling etcd"
 (cd "$E" && go mod tidy > tidy.log 2>&1 || { tail -30 tidy.log >&2; die "go mod tidy of etcd failed"; })
-(cd "$E" && go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3)
+LDFLAGS="-s -w" build etcd "$E" go.etcd.io/etcd/server/v3
 
-# Renamed last, so an interrupted build is never taken for a finished one.
-mv "$BIN/etcd.tmp" "$BIN/etcd"
-mv "$BIN/kube-apiserver.tmp" "$BIN/kube-apiserver"
-log "built $("$BIN/kube-apiserver" --version) and etcd $ETCD_VERSION in $BIN"
+report built
 echo "$BIN"

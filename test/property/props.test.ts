@@ -2,6 +2,7 @@
 // rules (eks-oidc-rules.ts). FC_RUNS (default 10000) and FC_SEED (default fixed) change the run.
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import { OidcIdentityProvider } from '../../src';
 import { newStack } from '../util';
@@ -56,9 +57,9 @@ test(`any props: invalid ones throw our error naming exactly them, valid ones co
   }), settings(RUNS));
 });
 
-/** The Kubernetes objects of a provider's bindings manifest in a template. */
-function bindingsOf(stack: Stack, resources: any, provider: OidcIdentityProvider): Array<{ subjects: Array<{ kind: string; name: string }> }> {
-  const manifest = provider.bindingsManifest!.node.findChild('Resource').node.defaultChild as CfnElement;
+/** The Kubernetes objects of a binding's manifest in a template. */
+function objectsOf(stack: Stack, resources: any, binding: IConstruct): Array<{ subjects: Array<{ kind: string; name: string }> }> {
+  const manifest = binding.node.findChild('Resource').node.defaultChild as CfnElement;
   return JSON.parse(resources[stack.getLogicalId(manifest)].Properties.Manifest);
 }
 
@@ -115,15 +116,15 @@ test(`valid props synthesize, land in the template unchanged, and bind the subje
         ...users.map(u => ({ kind: 'User', name: expectedUsername(naming, u) })),
         ...groups.map(g => ({ kind: 'Group', name: expectedGroup(naming, g) })),
       ];
-      if (subjects.length > 0) provider.addClusterRoleBinding('Binding', { clusterRole: 'view', users, groups });
-      return { provider, props, subjects };
+      const binding = subjects.length > 0 ? provider.addClusterRoleBinding('Binding', { clusterRole: 'view', users, groups }) : undefined;
+      return { provider, props, subjects, binding };
     });
     const resources = Template.fromStack(stack).toJSON().Resources;
-    built.forEach(({ provider, props, subjects }, i) => {
+    built.forEach(({ provider, props, subjects, binding }, i) => {
       expect(byTagKey(resources[stack.getLogicalId(provider.node.defaultChild as CfnElement)].Properties)).toEqual(expectedConfig(`P${i}`, props));
-      if (subjects.length === 0) return;
-      const [binding] = bindingsOf(stack, resources, provider);
-      expect(binding.subjects.map(({ kind, name }) => ({ kind, name }))).toEqual(subjects);
+      if (binding === undefined) return;
+      const [object] = objectsOf(stack, resources, binding);
+      expect(object.subjects.map(({ kind, name }) => ({ kind, name }))).toEqual(subjects);
     });
   }), settings(Math.ceil(RUNS / BATCH)));
 });
