@@ -89,7 +89,7 @@ export type OidcFlags = Array<[string, string]>;
 export class ApiServer {
   /**
    * Starts kube-apiserver with RBAC authorization, a static admin token (group system:masters),
-   * and the given OIDC flags. Each server keeps its objects under an etcd prefix of its own.
+   * and the given OIDC flags (none: no OIDC authenticator). Each server keeps its objects under an etcd prefix of its own.
    */
   static async start(binary: string, pki: Pki, etcd: Etcd, oidc: OidcFlags, name: string): Promise<ApiServer> {
     const dir = join(pki.dir, name);
@@ -107,7 +107,7 @@ export class ApiServer {
       `--service-account-signing-key-file=${pki.serviceAccount.keyFile}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--profiling=false',
-      `--oidc-ca-file=${pki.caFile}`,
+      ...(oidc.length > 0 ? [`--oidc-ca-file=${pki.caFile}`] : []),
       ...oidc.map(([flag, value]) => `--oidc-${flag}=${value}`),
     ]));
     await waitFor(server.process, '/readyz', 120_000, async () => (await server.request(adminToken, 'GET', '/readyz')).status === 200);
@@ -116,8 +116,9 @@ export class ApiServer {
 
   private constructor(readonly port: number, private readonly ca: Buffer, readonly adminToken: string, readonly process: Process) {}
 
-  /** One HTTPS request to the API server with a bearer token. */
-  request(token: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
+  /** One HTTPS request to the API server with a bearer token, and more headers if given. */
+  request(token: string, method: string, path: string, body?: unknown, contentType = 'application/json',
+    headers: Record<string, string> = {}): Promise<Response> {
     return new Promise((resolve, reject) => {
       const req = httpsRequest({
         host: '127.0.0.1',
@@ -126,7 +127,7 @@ export class ApiServer {
         method,
         ca: this.ca,
         timeout: 30_000,
-        headers: { 'authorization': `Bearer ${token}`, 'content-type': contentType, 'accept': 'application/json' },
+        headers: { 'authorization': `Bearer ${token}`, 'content-type': contentType, 'accept': 'application/json', ...headers },
       }, res => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).on('end', () => {
@@ -156,6 +157,21 @@ export class ApiServer {
     if (response!.status >= 300) {
       throw new Error(`apply ${object.kind} ${object.metadata.name}: ${response!.status} ${JSON.stringify(response!.body)}`);
     }
+  }
+
+  /** Writes a kubeconfig for kubectl as the admin, and returns its path. */
+  writeAdminKubeconfig(dir: string): string {
+    const file = join(dir, 'admin.kubeconfig');
+    // JSON is YAML: kubectl reads it as it is.
+    writeFileSync(file, JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'e2e', cluster: { 'server': `https://127.0.0.1:${this.port}`, 'certificate-authority-data': this.ca.toString('base64') } }],
+      users: [{ name: 'admin', user: { token: this.adminToken } }],
+      contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: 'admin' } }],
+      'current-context': 'e2e',
+    }));
+    return file;
   }
 
   /**

@@ -1,0 +1,285 @@
+// RBAC bindings across a sequence of deploys, for aws-eks and aws-eks-v2: each state of the code
+// is synthesized through the public API, and the deploy simulator runs the CloudFormation events
+// between consecutive templates through aws-cdk-lib's own kubectl handler, with real kubectl, on a
+// real kube-apiserver. After every deploy the cluster's bindings are exactly the template's plus
+// the cluster's own, and access reviews show every grant of the template present and every
+// removed one gone.
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import { ApiServer, Etcd } from './control-plane';
+import { DeploySimulator, EksModule } from './deploy-simulator';
+import { kubernetesBinaries } from './kubernetes-binaries';
+import { makePki, Pki } from './pki';
+import { OidcIdentityProvider } from '../../src';
+
+jest.setTimeout(300_000);
+
+const RBAC = 'rbac.authorization.k8s.io';
+const CLUSTER_NAME = 'e2e';
+const KUBECTL_ROLE = 'arn:aws:iam::111111111111:role/kubectl';
+const SERVICE_TOKEN = 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl';
+
+/** Each role grants one thing, so an access review of that thing tells whether the role is granted. */
+const ROLES = {
+  'ClusterRole/sim-config-reader': { verb: 'get', group: '', resource: 'configmaps' },
+  'ClusterRole/sim-secret-lister': { verb: 'list', group: '', resource: 'secrets' },
+  'Role/sim-deployer': { verb: 'create', group: 'apps', resource: 'deployments' },
+};
+const NAMESPACES = ['team-a', 'team-b'];
+const rule = ({ verb, group, resource }: { verb: string; group: string; resource: string }) => [{ apiGroups: [group], resources: [resource], verbs: [verb] }];
+const CLUSTER_OBJECTS = [
+  ...NAMESPACES.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+  { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name: 'sim-config-reader' }, rules: rule(ROLES['ClusterRole/sim-config-reader']) },
+  { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name: 'sim-secret-lister' }, rules: rule(ROLES['ClusterRole/sim-secret-lister']) },
+  ...NAMESPACES.map(namespace => ({
+    apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: { name: 'sim-deployer', namespace }, rules: rule(ROLES['Role/sim-deployer']),
+  })),
+];
+
+/** One binding in code: a ClusterRoleBinding without namespace, a RoleBinding with one. */
+interface Binding {
+  readonly provider: 'A' | 'B';
+  readonly id: string;
+  readonly namespace?: string;
+  readonly clusterRole?: string;
+  readonly role?: string;
+  readonly users?: string[];
+  readonly groups?: string[];
+  readonly name?: string;
+}
+
+/** A state of the code, and the events its deploy must send (by request type, sorted). */
+interface Step {
+  readonly name: string;
+  readonly bindings?: Binding[];
+  readonly events: string[];
+}
+
+const readers: Binding = { provider: 'A', id: 'Readers', clusterRole: 'sim-config-reader', groups: ['ops'] };
+const deployers: Binding = { provider: 'A', id: 'Deployers', namespace: 'team-a', role: 'sim-deployer', users: ['alice'] };
+const listers: Binding = { provider: 'A', id: 'Listers', namespace: 'team-a', clusterRole: 'sim-secret-lister', groups: ['dev'] };
+const readersMore: Binding = { ...readers, groups: ['ops', 'dev'], users: ['bob'] };
+const readersListing: Binding = { ...readersMore, clusterRole: 'sim-secret-lister' };
+const deployersMoved: Binding = { ...deployers, namespace: 'team-b' };
+const listersNamed: Binding = { ...listers, name: 'team-listers' };
+const listersClusterWide: Binding = { ...listersNamed, namespace: undefined };
+const viewersOfB: Binding = { provider: 'B', id: 'Readers', clusterRole: 'sim-config-reader', groups: ['ops'], users: ['alice'] };
+
+const STEPS: Step[] = [
+  { name: 'add bindings', bindings: [readers, deployers], events: ['Create', 'Create'] },
+  { name: 'add one more', bindings: [readers, deployers, listers], events: ['Create'] },
+  { name: 'change subjects: in place', bindings: [readersMore, deployers, listers], events: ['Update'] },
+  { name: 'change a role', bindings: [readersListing, deployers, listers], events: ['Create', 'Delete'] },
+  { name: 'move a RoleBinding to another namespace', bindings: [readersListing, deployersMoved, listers], events: ['Create', 'Delete'] },
+  { name: 'give a binding an explicit name', bindings: [readersListing, deployersMoved, listersNamed], events: ['Create', 'Delete'] },
+  { name: 'turn a RoleBinding into a ClusterRoleBinding', bindings: [readersListing, deployersMoved, listersClusterWide], events: ['Create', 'Delete'] },
+  { name: 'remove one', bindings: [readersListing, listersClusterWide], events: ['Delete'] },
+  { name: 'a second provider on the cluster', bindings: [readersListing, listersClusterWide, viewersOfB], events: ['Create'] },
+  { name: 'delete the stack', events: ['Delete', 'Delete', 'Delete'] },
+];
+
+/** A stack with an imported cluster of the module and its kubectl provider, as literal values. */
+function newStack(module: EksModule) {
+  const stack = new Stack(new App(), 'Rbac', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const cluster = module === 'aws-eks'
+    ? eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: CLUSTER_NAME,
+      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+        functionArn: SERVICE_TOKEN, kubectlRoleArn: KUBECTL_ROLE, handlerRole: iam.Role.fromRoleArn(stack, 'Handler', KUBECTL_ROLE),
+      }),
+    })
+    : eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: CLUSTER_NAME,
+      kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: SERVICE_TOKEN }),
+    });
+  return { stack, cluster };
+}
+
+/** The template of a state of the code, and how its providers spell subjects. */
+function synthesize(module: EksModule, bindings: Binding[]) {
+  const { stack, cluster } = newStack(module);
+  const providers = {
+    A: new OidcIdentityProvider(stack, 'A', {
+      cluster, issuerUrl: 'https://a.example.com', clientId: 'k8s', usernamePrefix: 'a:', groupsClaim: 'groups', groupsPrefix: 'a:',
+    }),
+    B: new OidcIdentityProvider(stack, 'B', {
+      cluster, issuerUrl: 'https://b.example.com', clientId: 'k8s', usernamePrefix: 'b:', groupsClaim: 'groups', groupsPrefix: 'b:',
+    }),
+  };
+  for (const { provider, id, namespace, clusterRole, role, users, groups, name } of bindings) {
+    if (namespace === undefined) providers[provider].addClusterRoleBinding(id, { clusterRole: clusterRole!, users, groups, name });
+    else providers[provider].addRoleBinding(id, { namespace, clusterRole, role, users, groups, name });
+  }
+  return Template.fromStack(stack).toJSON();
+}
+
+/** The Kubernetes objects of every kubectl resource of a template. */
+function objectsOf(template: any): any[] {
+  return Object.values<any>(template?.Resources ?? {})
+    .filter(r => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource')
+    .flatMap(r => JSON.parse(r.Properties.Manifest));
+}
+
+const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
+const subjectKey = (s: { kind: string; name: string }) => `${s.kind}:${s.name}`;
+
+let pki: Pki;
+let etcd: Etcd;
+let dir: string;
+const binaries = kubernetesBinaries();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-deploys-'));
+  pki = makePki(dir);
+  etcd = await Etcd.start(binaries.etcd, dir);
+});
+
+afterAll(async () => {
+  await etcd?.process.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of the module', (module) => {
+  let server: ApiServer;
+  let kubeconfig: string;
+  /** The cluster's own bindings before the first deploy, as JSON, by kind/namespace/name. */
+  let builtIn: Map<string, string>;
+
+  const simulator = (name: string) => {
+    const workDir = join(dir, module, name);
+    mkdirSync(workDir, { recursive: true });
+    return new DeploySimulator({
+      module, binDir: binaries.dir, kubeconfig, clusterName: CLUSTER_NAME, workDir, roleArn: module === 'aws-eks' ? KUBECTL_ROLE : undefined,
+    });
+  };
+  const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    server.request(server.adminToken, method, path, body, 'application/json', headers);
+
+  /** Every ClusterRoleBinding and RoleBinding in the cluster, as JSON, by kind/namespace/name. */
+  async function clusterBindings(): Promise<Map<string, any>> {
+    const bindings = new Map<string, any>();
+    for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+      const response = await admin('GET', `/apis/${RBAC}/v1/${kind.toLowerCase()}s`);
+      expect(response.status).toBe(200);
+      for (const item of response.body.items) bindings.set(keyOf(kind, item.metadata.namespace, item.metadata.name), item);
+    }
+    return bindings;
+  }
+
+  /** Whether the subject may do what the role grants, in the namespace, by an access review as the subject. */
+  async function allowed(subject: { kind: string; name: string }, role: keyof typeof ROLES, namespace: string): Promise<boolean> {
+    const as: Record<string, string> = subject.kind === 'User' ? { 'Impersonate-User': subject.name } : { 'Impersonate-User': 'sim-probe', 'Impersonate-Group': subject.name };
+    const { verb, group, resource } = ROLES[role];
+    const response = await admin('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource, namespace } },
+    }, as);
+    expect(response.status).toBe(201);
+    return response.body.status.allowed === true;
+  }
+
+  /** What the template grants: does some binding give the role to the subject in the namespace? */
+  const grants = (objects: any[], subject: { kind: string; name: string }, role: string, namespace: string) => objects.some(o =>
+    `${o.roleRef.kind}/${o.roleRef.name}` === role
+    && (o.kind === 'ClusterRoleBinding' || o.metadata.namespace === namespace)
+    && o.subjects.some((s: any) => subjectKey(s) === subjectKey(subject)));
+
+  /** The cluster holds exactly the template's bindings and its own, and grants exactly what the template grants. */
+  async function expectClusterMatches(template: any, subjectsSeen: Map<string, { kind: string; name: string }>) {
+    const objects = objectsOf(template);
+    const actual = await clusterBindings();
+    const expected = new Map(objects.map(o => [keyOf(o.kind, o.metadata.namespace, o.metadata.name), o]));
+    expect([...actual.keys()].sort()).toEqual([...builtIn.keys(), ...expected.keys()].sort());
+    for (const [key, json] of builtIn) expect(JSON.stringify(actual.get(key))).toBe(json);
+    for (const [key, object] of expected) {
+      expect({ key, roleRef: actual.get(key).roleRef, subjects: actual.get(key).subjects }).toEqual({ key, roleRef: object.roleRef, subjects: object.subjects });
+    }
+    for (const object of objects) for (const subject of object.subjects) subjectsSeen.set(subjectKey(subject), subject);
+    const reviews: string[] = [];
+    const wanted: string[] = [];
+    for (const subject of subjectsSeen.values()) {
+      for (const role of Object.keys(ROLES) as Array<keyof typeof ROLES>) {
+        for (const namespace of NAMESPACES) {
+          const what = `${subjectKey(subject)} ${role} in ${namespace}`;
+          reviews.push(`${what}: ${await allowed(subject, role, namespace)}`);
+          wanted.push(`${what}: ${grants(objects, subject, role, namespace)}`);
+        }
+      }
+    }
+    expect(reviews).toEqual(wanted);
+  }
+
+  beforeAll(async () => {
+    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, [], module);
+    for (const object of CLUSTER_OBJECTS) await server.apply(object);
+    kubeconfig = server.writeAdminKubeconfig(join(pki.dir, module));
+    builtIn = new Map([...await clusterBindings()].map(([key, item]) => [key, JSON.stringify(item)]));
+    expect(builtIn.has('ClusterRoleBinding//cluster-admin')).toBe(true);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('every step of the code changes the cluster exactly so, and a removed grant is gone', async () => {
+    const deploys = simulator('sequence');
+    const subjectsSeen = new Map<string, { kind: string; name: string }>();
+    for (const step of STEPS) {
+      const template = step.bindings && synthesize(module, step.bindings);
+      const events = await deploys.deploy(template);
+      expect({ step: step.name, events: events.map(e => e.split(' ')[0]).sort() }).toEqual({ step: step.name, events: step.events });
+      try {
+        await expectClusterMatches(template, subjectsSeen);
+      } catch (error) {
+        (error as Error).message = `after "${step.name}" (${events.join(', ')}):\n${(error as Error).message}`;
+        throw error;
+      }
+    }
+    // Every subject of the sequence was reviewed, and each lost its grants with the stack.
+    expect([...subjectsSeen.keys()].sort()).toEqual(['Group:a:dev', 'Group:a:ops', 'Group:b:ops', 'User:a:alice', 'User:a:bob', 'User:b:alice']);
+  });
+
+  test('what this design avoids: aws-cdk-lib\'s pruned manifest never revokes a binding removed from it', async () => {
+    const deploys = simulator('pruned');
+    const subjects = (name: string) => [{ apiGroup: RBAC, kind: 'Group', name: `pruned:${name}` }];
+    const roleRef = { apiGroup: RBAC, kind: 'ClusterRole', name: 'sim-config-reader' };
+    const clusterBinding = (name: string) => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef, subjects: subjects(name) });
+    const roleBinding = { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name: 'pruned-third', namespace: 'team-a' }, roleRef, subjects: subjects('pruned-third') };
+    const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'team-a' }, data: { a: 'b' } });
+    const pruned = (objects: any[]) => {
+      const { stack, cluster } = newStack(module);
+      const props = { manifest: objects, prune: true };
+      if (module === 'aws-eks') new eks.KubernetesManifest(stack, 'Bindings', { cluster: cluster as eks.ICluster, ...props });
+      else new eksv2.KubernetesManifest(stack, 'Bindings', { cluster: cluster as eksv2.ICluster, ...props });
+      return Template.fromStack(stack).toJSON();
+    };
+    const paths = {
+      first: `/apis/${RBAC}/v1/clusterrolebindings/pruned-first`,
+      second: `/apis/${RBAC}/v1/clusterrolebindings/pruned-second`,
+      third: `/apis/${RBAC}/v1/namespaces/team-a/rolebindings/pruned-third`,
+      kept: '/api/v1/namespaces/team-a/configmaps/pruned-kept',
+      beside: '/api/v1/namespaces/team-a/configmaps/pruned-beside',
+    };
+    const existing = async () => Object.fromEntries(await Promise.all(Object.entries(paths).map(async ([name, path]) =>
+      [name, (await admin('GET', path)).status === 200])));
+
+    const all = [clusterBinding('pruned-first'), clusterBinding('pruned-second'), roleBinding, configMap('pruned-kept'), configMap('pruned-beside')];
+    expect(await deploys.deploy(pruned(all))).toEqual([expect.stringMatching(/^Create /)]);
+    expect(await existing()).toEqual({ first: true, second: true, third: true, kept: true, beside: true });
+    // Keep one binding and one ConfigMap of namespace team-a, so that kubectl prunes in it too.
+    expect(await deploys.deploy(pruned([clusterBinding('pruned-first'), configMap('pruned-kept')]))).toEqual([expect.stringMatching(/^Update /)]);
+    // The removed ConfigMap was pruned: the simulator runs the prune. The removed bindings were not: they still grant.
+    expect(await existing()).toEqual({ first: true, second: true, third: true, kept: true, beside: false });
+    expect(await allowed({ kind: 'Group', name: 'pruned:pruned-second' }, 'ClusterRole/sim-config-reader', 'team-b')).toBe(true);
+    expect(await allowed({ kind: 'Group', name: 'pruned:pruned-third' }, 'ClusterRole/sim-config-reader', 'team-a')).toBe(true);
+    // Even deleting the stack leaves them: the Delete deletes only what the manifest still lists.
+    await deploys.deploy(undefined);
+    expect(await existing()).toEqual({ first: false, second: true, third: true, kept: false, beside: false });
+    for (const path of [paths.second, paths.third]) expect((await admin('DELETE', path)).status).toBe(200);
+  });
+});
