@@ -60,15 +60,24 @@ for (const n of [1, 100, 1000]) {
 }
 table(`Build + synth, 10 providers per stack, each on its own cluster (median of ${ROUNDS} rounds)`, synth);
 
-// 2. Deploy cost of RBAC bindings: one manifest per provider, however many bindings.
+// 2. Deploy cost of RBAC bindings: a kubectl resource per binding, all served by one Lambda, which
+// a deploy invokes only for the resources it creates, changes or deletes.
+/** How many kubectl resources a deploy from one run's template to another's creates, updates or deletes. */
+const invocations = (from: Record<string, string>, to: Record<string, string>) =>
+  new Set([...Object.keys(from), ...Object.keys(to)]).size - Object.keys(from).filter(id => from[id] === to[id]).length;
 const bindings = [];
 for (const n of [1, 10, 100]) {
-  const runs = Array.from({ length: ROUNDS }, () => run('bindings-app.ts', String(n)));
+  const runs = Array.from({ length: ROUNDS }, () => run('bindings-app.ts', String(n), 'base'));
+  const changed = run('bindings-app.ts', String(n), 'changed');
+  const manifests = runs[0].kubectlResources;
   bindings.push({
     'bindings': n,
-    'manifest resources': runs[0].manifests,
+    'kubectl resources': Object.keys(manifests).length,
     'custom resources': runs[0].customResources,
     'Lambda-backed': runs[0].lambdaBacked,
+    'invocations: first deploy': invocations({}, manifests),
+    'invocations: one binding\'s subjects changed': invocations(manifests, changed.kubectlResources),
+    'invocations: nothing changed': invocations(manifests, runs[runs.length - 1].kubectlResources),
     'synth median ms': round(median(runs.map(x => x.ms))),
   });
 }

@@ -1,5 +1,5 @@
 // Prints where the example app's template is, the AWS::EKS::IdentityProviderConfig
-// resources it holds, and the RBAC bindings each provider's manifest applies.
+// resources it holds, and the RBAC binding each KubernetesManifest applies.
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 

@@ -1,6 +1,6 @@
 // OIDC login and RBAC, end to end, on a real kube-apiserver: for each provider configuration,
 // synthesize a stack through the public API, start kube-apiserver with the OIDC flags that the
-// template's AWS::EKS::IdentityProviderConfig says, apply the template's RBAC manifest, and let
+// template's AWS::EKS::IdentityProviderConfig says, apply the template's RBAC manifests, and let
 // the server say who each token is and what it may do.
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -135,11 +135,10 @@ function oidcFlagsOf(template: any): OidcFlags {
   return flags;
 }
 
-/** The Kubernetes objects of the template's one RBAC manifest. */
+/** The Kubernetes objects of the template's RBAC manifests, one binding each. */
 function manifestOf(template: any): any[] {
   const manifests = Object.values(template.Resources).filter((r: any) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource') as any[];
-  expect(manifests).toHaveLength(1);
-  return JSON.parse(manifests[0].Properties.Manifest);
+  return manifests.flatMap(manifest => JSON.parse(manifest.Properties.Manifest));
 }
 
 describe.each(CASES)('$name', (c) => {

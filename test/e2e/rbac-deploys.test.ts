@@ -244,6 +244,16 @@ describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of 
     expect([...subjectsSeen.keys()].sort()).toEqual(['Group:a:dev', 'Group:a:ops', 'Group:b:ops', 'User:a:alice', 'User:a:bob', 'User:b:alice']);
   });
 
+  test('an explicit name kept under a new id: the create fails with AlreadyExists, and the cluster keeps its binding', async () => {
+    const deploys = simulator('new-id');
+    const before = synthesize(module, [listersNamed]);
+    await deploys.deploy(before);
+    await expect(deploys.deploy(synthesize(module, [{ ...listersNamed, id: 'TeamListers' }]))).rejects.toThrow(/AlreadyExists/);
+    await expectClusterMatches(before, new Map());
+    await deploys.deploy(undefined);
+    await expectClusterMatches(undefined, new Map());
+  });
+
   test('what this design avoids: aws-cdk-lib\'s pruned manifest never revokes a binding removed from it', async () => {
     const deploys = simulator('pruned');
     const subjects = (name: string) => [{ apiGroup: RBAC, kind: 'Group', name: `pruned:${name}` }];

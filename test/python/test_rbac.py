@@ -1,4 +1,4 @@
-"""RBAC bindings through the Python API: one manifest per provider, subjects spelled by the provider."""
+"""RBAC bindings through the Python API: one manifest per binding, subjects spelled by the provider."""
 import json
 
 import pytest
@@ -12,18 +12,23 @@ RBAC = "rbac.authorization.k8s.io"
 
 
 def manifest_objects(stack):
-    [resource] = Template.from_stack(stack).find_resources(MANIFEST).values()
-    return json.loads(resource["Properties"]["Manifest"])
+    """The one Kubernetes object of each bindings manifest, in template order."""
+    objects = []
+    for resource in Template.from_stack(stack).find_resources(MANIFEST).values():
+        [obj] = json.loads(resource["Properties"]["Manifest"])
+        objects.append(obj)
+    return objects
 
 
 def subject(kind, name):
     return {"kind": kind, "apiGroup": RBAC, "name": name}
 
 
-def test_bindings_share_one_manifest_with_spelled_subjects(stack, cluster):
+def test_each_binding_is_a_manifest_with_spelled_subjects(stack, cluster):
     provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
                                     groups_claim="groups", groups_prefix="okta:")
-    provider.add_cluster_role_binding("Viewers", cluster_role="view", groups=["engineering"], name="engineering-view")
+    viewers = provider.add_cluster_role_binding("Viewers", cluster_role="view", groups=["engineering"],
+                                                name="engineering-view")
     provider.add_role_binding("OnCall", namespace="payments", cluster_role="admin", users=["00u1a2b3"],
                               name="on-call")
 
@@ -35,7 +40,9 @@ def test_bindings_share_one_manifest_with_spelled_subjects(stack, cluster):
     assert objects[0]["roleRef"] == {"apiGroup": RBAC, "kind": "ClusterRole", "name": "view"}
     assert objects[0]["subjects"] == [subject("Group", provider.group_for("engineering"))]
     assert objects[1]["subjects"] == [subject("User", f"{ISSUER}#00u1a2b3")]
-    assert provider.bindings_manifest.node.scope == provider
+    # The binding's construct, for dependencies, lives under the provider.
+    assert viewers.node.scope.node.scope == provider
+    assert viewers.node.id.startswith("Viewers-")
 
 
 def test_a_role_binding_needs_exactly_one_role(stack, cluster):

@@ -11,13 +11,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkeksoidc.ClusterRoleBindingOptions;
 import io.github.cdkeksoidc.OidcIdentityProvider;
 import io.github.cdkeksoidc.RoleBindingOptions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
+import software.constructs.IConstruct;
 
-/** RBAC bindings through the Java API: one manifest per provider, subjects spelled by the provider. */
+/** RBAC bindings through the Java API: one manifest per binding, subjects spelled by the provider. */
 class RbacTest {
     private static final String MANIFEST = "Custom::AWSCDK-EKS-KubernetesResource";
 
@@ -26,39 +28,43 @@ class RbacTest {
             .cluster(Fixtures.cluster(stack)).issuerUrl(ISSUER).clientId("kubernetes")
             .groupsClaim("groups").groupsPrefix("okta:").build();
 
-    /** The Kubernetes objects of the stack's one bindings manifest. */
-    private JsonNode manifestObjects() throws Exception {
-        Map<String, Map<String, Object>> manifests = Template.fromStack(stack).findResources(MANIFEST);
-        assertEquals(1, manifests.size());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> properties = (Map<String, Object>) manifests.values().iterator().next().get("Properties");
-        return new ObjectMapper().readTree((String) properties.get("Manifest"));
+    /** The one Kubernetes object of each bindings manifest of the stack, by kind. */
+    private Map<String, JsonNode> manifestObjects() throws Exception {
+        Map<String, JsonNode> objects = new HashMap<>();
+        for (Map<String, Object> manifest : Template.fromStack(stack).findResources(MANIFEST).values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) manifest.get("Properties");
+            JsonNode manifestObjects = new ObjectMapper().readTree((String) properties.get("Manifest"));
+            assertEquals(1, manifestObjects.size());
+            objects.put(manifestObjects.get(0).get("kind").asText(), manifestObjects.get(0));
+        }
+        return objects;
     }
 
     @Test
-    void bindingsShareOneManifestWithSpelledSubjects() throws Exception {
-        okta.addClusterRoleBinding("Viewers", ClusterRoleBindingOptions.builder()
+    void eachBindingIsAManifestWithSpelledSubjects() throws Exception {
+        IConstruct viewers = okta.addClusterRoleBinding("Viewers", ClusterRoleBindingOptions.builder()
                 .clusterRole("view").groups(List.of("engineering")).name("engineering-view").build());
         okta.addRoleBinding("OnCall", RoleBindingOptions.builder()
                 .namespace("payments").clusterRole("admin").users(List.of("00u1a2b3")).name("on-call").build());
 
-        JsonNode objects = manifestObjects();
+        Map<String, JsonNode> objects = manifestObjects();
         assertEquals(2, objects.size());
-        JsonNode view = objects.get(0);
-        assertEquals("ClusterRoleBinding", view.get("kind").asText());
+        JsonNode view = objects.get("ClusterRoleBinding");
         assertEquals("engineering-view", view.at("/metadata/name").asText());
         assertEquals("view", view.at("/roleRef/name").asText());
         assertEquals("Group", view.at("/subjects/0/kind").asText());
         assertEquals(okta.groupFor("engineering"), view.at("/subjects/0/name").asText());
         assertEquals("okta:engineering", view.at("/subjects/0/name").asText());
 
-        JsonNode onCall = objects.get(1);
-        assertEquals("RoleBinding", onCall.get("kind").asText());
+        JsonNode onCall = objects.get("RoleBinding");
         assertEquals("payments", onCall.at("/metadata/namespace").asText());
         assertEquals("ClusterRole", onCall.at("/roleRef/kind").asText());
         assertEquals("User", onCall.at("/subjects/0/kind").asText());
         assertEquals(ISSUER + "#00u1a2b3", onCall.at("/subjects/0/name").asText());
-        assertSame(okta, okta.getBindingsManifest().getNode().getScope());
+        // The binding's construct, for dependencies, lives under the provider.
+        assertSame(okta, viewers.getNode().getScope().getNode().getScope());
+        assertTrue(viewers.getNode().getId().startsWith("Viewers-"), viewers.getNode().getId());
     }
 
     @Test
