@@ -99,7 +99,7 @@ project.addTask('test:java', {
 project.gitignore.exclude('/test/java/target/');
 
 project.addTask('test:e2e', {
-  description: 'OIDC login and RBAC on a real kube-apiserver and etcd, built from the Go module proxy on first use',
+  description: 'OIDC login and RBAC on a real kube-apiserver and etcd, and RBAC bindings across deploys through aws-cdk-lib\'s kubectl handler with real kubectl; the binaries are built from the Go module proxy on first use',
   env: { JEST_JUNIT_OUTPUT_NAME: 'e2e.xml' },
   exec: 'K8S_BIN="$(bash test/e2e/build-kubernetes.sh)" && K8S_BIN="$K8S_BIN" jest --ci --coverage=false '
     + '--testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
@@ -128,7 +128,7 @@ project.addTask('test:cfn-lint', {
 });
 
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, the Python and Java suites, kube-apiserver end to end, cfn-lint, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, the Python and Java suites, kube-apiserver end to end with the deploy simulator, cfn-lint, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
