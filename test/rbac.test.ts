@@ -167,7 +167,8 @@ describe('one manifest per binding, never pruned', () => {
     expect(resources.One.DependsOn).toEqual([editorsId]);
   });
 
-  test('the next provider of the cluster waits for this association only, not for its bindings', () => {    const stack = newStack();
+  test('the next provider of the cluster waits for this association only, not for its bindings', () => {
+    const stack = newStack();
     const cluster = v2Cluster(stack);
     const first = provider(stack, { cluster }, 'First');
     first.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['a'] });
@@ -417,8 +418,11 @@ describe('bad input', () => {
     expect(() => provider(stack, { cluster, issuerUrl: 'https://b.example.com' }, 'B').addClusterRoleBinding('Y', { clusterRole: 'edit', users: ['b'], name: 'same' }))
       .toThrow(new Error(duplicate('Stack/A binding "X"', 'Stack/B binding "Y"', 'ClusterRoleBinding of this name')));
     const imported = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Imported', {
-      clusterName: 'prod', identityProviderConfigName: 'c', identityProviderConfigArn: 'arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/c/1',
-      cluster, usernamePrefix: 'c:',
+      clusterName: 'prod',
+      identityProviderConfigName: 'c',
+      identityProviderConfigArn: 'arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/c/1',
+      cluster,
+      usernamePrefix: 'c:',
     });
     expect(() => imported.addClusterRoleBinding('Z', { clusterRole: 'edit', users: ['c'], name: 'same' }))
       .toThrow(new Error(duplicate('Stack/A binding "X"', 'Stack/Imported binding "Z"', 'ClusterRoleBinding of this name')));

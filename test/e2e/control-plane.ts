@@ -164,11 +164,11 @@ export class ApiServer {
     const file = join(dir, 'admin.kubeconfig');
     // JSON is YAML: kubectl reads it as it is.
     writeFileSync(file, JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'e2e', cluster: { 'server': `https://127.0.0.1:${this.port}`, 'certificate-authority-data': this.ca.toString('base64') } }],
-      users: [{ name: 'admin', user: { token: this.adminToken } }],
-      contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: 'admin' } }],
+      'apiVersion': 'v1',
+      'kind': 'Config',
+      'clusters': [{ name: 'e2e', cluster: { 'server': `https://127.0.0.1:${this.port}`, 'certificate-authority-data': this.ca.toString('base64') } }],
+      'users': [{ name: 'admin', user: { token: this.adminToken } }],
+      'contexts': [{ name: 'e2e', context: { cluster: 'e2e', user: 'admin' } }],
       'current-context': 'e2e',
     }));
     return file;

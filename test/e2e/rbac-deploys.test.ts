@@ -9,9 +9,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiServer, Etcd } from './control-plane';
 import { DeploySimulator, EksModule } from './deploy-simulator';
 import { kubernetesBinaries } from './kubernetes-binaries';
@@ -32,7 +32,8 @@ const ROLES = {
   'Role/sim-deployer': { verb: 'create', group: 'apps', resource: 'deployments' },
 };
 const NAMESPACES = ['team-a', 'team-b'];
-const rule = ({ verb, group, resource }: { verb: string; group: string; resource: string }) => [{ apiGroups: [group], resources: [resource], verbs: [verb] }];
+type Grant = { verb: string; group: string; resource: string };
+const rule = ({ verb, group, resource }: Grant) => [{ apiGroups: [group], resources: [resource], verbs: [verb] }];
 const CLUSTER_OBJECTS = [
   ...NAMESPACES.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
   { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name: 'sim-config-reader' }, rules: rule(ROLES['ClusterRole/sim-config-reader']) },
@@ -197,7 +198,8 @@ describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of 
     expect([...actual.keys()].sort()).toEqual([...builtIn.keys(), ...expected.keys()].sort());
     for (const [key, json] of builtIn) expect(JSON.stringify(actual.get(key))).toBe(json);
     for (const [key, object] of expected) {
-      expect({ key, roleRef: actual.get(key).roleRef, subjects: actual.get(key).subjects }).toEqual({ key, roleRef: object.roleRef, subjects: object.subjects });
+      const { roleRef, subjects } = actual.get(key);
+      expect({ key, roleRef, subjects }).toEqual({ key, roleRef: object.roleRef, subjects: object.subjects });
     }
     for (const object of objects) for (const subject of object.subjects) subjectsSeen.set(subjectKey(subject), subject);
     const reviews: string[] = [];
