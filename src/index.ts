@@ -1,2 +1,3 @@
 export * from './oidc-identity-provider';
+export * from './oidc-issuer';
 export * from './rbac-binding-options';

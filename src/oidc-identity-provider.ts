@@ -6,9 +6,11 @@ import {
   IIdentityProviderConfigRef,
 } from 'aws-cdk-lib/aws-eks';
 import { Construct, IConstruct } from 'constructs';
+import { OidcIssuer } from './oidc-issuer';
 import { enrol } from './private/cluster-providers';
 import { invalid } from './private/errors';
 import { waitForFargateProfiles } from './private/fargate-sequencing';
+import { entraIssuerProblems, sharedIssuerWarning } from './private/issuer-rules';
 import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } from './private/kubernetes-names';
 import { RbacBindings } from './private/rbac-bindings';
 import {
@@ -95,14 +97,25 @@ export interface OidcIdentityProviderProps {
   readonly cluster: IClusterRef;
 
   /**
+   * The identity provider, by name, with the settings its tokens need (issuer URL, username and
+   * groups claims, required claims), e.g. `OidcIssuer.entraId({ tenantId })` or
+   * `OidcIssuer.gitHubActions({ owner })`. Every prop given here wins over the preset's value;
+   * required claims are merged, a key given here winning. Give this or `issuerUrl`.
+   *
+   * @default - `issuerUrl` is given
+   */
+  readonly issuer?: OidcIssuer;
+
+  /**
    * The issuer URL of the identity provider: the `iss` claim of its tokens, byte for byte
    * (a trailing `/` matters). It must start with `https://`, may have a path, and must not
    * have a query string, a fragment or the `/.well-known/openid-configuration` suffix.
-   * It must not be the cluster's own service-account (IRSA) issuer.
+   * It must not be the cluster's own service-account (IRSA) issuer. Give this or `issuer`.
    *
    * @example 'https://example.okta.com/oauth2/default'
+   * @default - the URL of `issuer`
    */
-  readonly issuerUrl: string;
+  readonly issuerUrl?: string;
 
   /**
    * The client ID of the application registered with the identity provider. Tokens are
@@ -121,7 +134,7 @@ export interface OidcIdentityProviderProps {
   /**
    * The token claim whose value becomes the Kubernetes user name.
    *
-   * @default 'sub'
+   * @default - the `issuer` preset's claim, or 'sub'
    */
   readonly usernameClaim?: string;
 
@@ -136,7 +149,8 @@ export interface OidcIdentityProviderProps {
   /**
    * The token claim that lists the user's groups.
    *
-   * @default - no groups come from the token (every user still has `system:authenticated`)
+   * @default - the `issuer` preset's claim, or none: no groups come from the token (every user
+   * still has `system:authenticated`)
    */
   readonly groupsClaim?: string;
 
@@ -150,9 +164,9 @@ export interface OidcIdentityProviderProps {
 
   /**
    * Claims that every token must carry with exactly these values. Keys are 1 to 63
-   * characters, values 1 to 253.
+   * characters, values 1 to 253. Merged with the `issuer` preset's, a key given here winning.
    *
-   * @default - no required claims
+   * @default - the `issuer` preset's required claims, or none
    */
   readonly requiredClaims?: { [claim: string]: string };
 
@@ -400,13 +414,14 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
   protected readonly _cluster: IClusterRef;
   private readonly resource: CfnIdentityProviderConfig;
 
-  constructor(scope: Construct, id: string, props: OidcIdentityProviderProps) {
-    super(scope, id, { physicalName: props.identityProviderConfigName });
-    const name = props.identityProviderConfigName ?? Names.uniqueResourceName(this, {
+  constructor(scope: Construct, id: string, givenProps: OidcIdentityProviderProps) {
+    super(scope, id, { physicalName: givenProps.identityProviderConfigName });
+    const name = givenProps.identityProviderConfigName ?? Names.uniqueResourceName(this, {
       maxLength: MAX_GENERATED_NAME_LENGTH,
       separator: '-',
       allowedSpecialCharacters: '-',
     });
+    const props = effectiveProps(givenProps);
     this.check(props);
 
     // Sorted by claim so that the template does not depend on the map's iteration order: a
@@ -441,17 +456,18 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     this.usernameClaim = props.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
     this.groupsClaim = props.groupsClaim;
     this._cluster = props.cluster;
-    // The props hold the naming settings as they are; the defaults are applied where names are spelled.
+    // The effective props hold the naming settings as they are; the defaults are applied where names are spelled.
     this._naming = props;
 
     enrol(props.cluster, { construct: this, association: this.resource, identityProviderConfigName: name, issuerUrl: props.issuerUrl, oidc });
     waitForFargateProfiles(this.resource, this.clusterName);
   }
 
-  private check(props: OidcIdentityProviderProps): void {
+  private check(props: EffectiveProps): void {
     const omit = 'Leave the property out to get the default';
     const problems = [
       ...issuerUrlProblems(props.issuerUrl),
+      ...entraIssuerProblems(props.issuerUrl),
       ...textProblems('clientId', props.clientId, 'Use the client ID of the application registered with your identity provider'),
       ...textProblems('identityProviderConfigName', props.identityProviderConfigName, omit),
       ...textProblems('usernameClaim', props.usernameClaim, omit),
@@ -466,6 +482,8 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     if (problems.length > 0) {
       throw new Error(problems.join('\n'));
     }
+    const unpinned = sharedIssuerWarning(props.issuerUrl, props.requiredClaims ?? {});
+    if (unpinned) Annotations.of(this).addWarningV2('cdk-eks-oidc:sharedIssuerNotPinned', unpinned);
     for (const prefix of ['usernamePrefix', 'groupsPrefix'] as const) {
       const warning = prefixResemblesSystem(prefix, props[prefix]);
       if (warning) Annotations.of(this).addWarningV2(`cdk-eks-oidc:${prefix}ResemblesSystem`, warning);
@@ -475,6 +493,26 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
         'it is ignored without a groupsClaim, as tokens then carry no groups', 'Set groupsClaim too, or remove groupsPrefix'));
     }
   }
+}
+
+/** The props with the `issuer` preset applied: what the provider is configured with. */
+type EffectiveProps = OidcIdentityProviderProps & { readonly issuerUrl: string };
+
+function effectiveProps(props: OidcIdentityProviderProps): EffectiveProps {
+  const { issuer, issuerUrl } = props;
+  if ((issuer === undefined) === (issuerUrl === undefined)) {
+    throw new Error(invalid('issuerUrl', issuerUrl, `give exactly one of issuer and issuerUrl, but issuer is ${issuer === undefined ? 'missing too' : 'given too'}`,
+      'Pass issuer (a preset such as OidcIssuer.okta({ domain }), or OidcIssuer.fromUrl(url)) or issuerUrl alone'));
+  }
+  if (issuer === undefined) return { ...props, issuerUrl: issuerUrl! };
+  const requiredClaims = { ...issuer.requiredClaims, ...props.requiredClaims };
+  return {
+    ...props,
+    issuerUrl: issuer.issuerUrl,
+    usernameClaim: props.usernameClaim ?? issuer.usernameClaim,
+    groupsClaim: props.groupsClaim ?? issuer.groupsClaim,
+    requiredClaims: Object.keys(requiredClaims).length > 0 ? requiredClaims : undefined,
+  };
 }
 
 /** An identity provider configuration defined outside this app. */

@@ -1,0 +1,290 @@
+import { Token } from 'aws-cdk-lib';
+import { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { invalid } from './private/errors';
+import { ENTRA_ID_HOST, entraTenantProblems } from './private/issuer-rules';
+
+/** Options of `OidcIssuer.entraId()`. */
+export interface EntraIdIssuerOptions {
+  /**
+   * The directory (tenant) ID: a GUID, as the Entra admin center shows it under "Overview".
+   * `common`, `organizations`, `consumers` and domain names are not accepted: no token carries
+   * them in its `iss`.
+   */
+  readonly tenantId: string;
+}
+
+/** Options of `OidcIssuer.okta()`. */
+export interface OktaIssuerOptions {
+  /** The Okta domain, without `https://`, e.g. `example.okta.com`. */
+  readonly domain: string;
+
+  /**
+   * The ID of the custom authorization server.
+   *
+   * @default 'default'
+   */
+  readonly authorizationServerId?: string;
+}
+
+/** Options of `OidcIssuer.googleWorkspace()`. */
+export interface GoogleWorkspaceIssuerOptions {
+  /** The Workspace domain whose users may log in: the `hd` claim of their tokens, e.g. `example.com`. */
+  readonly domain: string;
+}
+
+/** Options of `OidcIssuer.keycloak()`. */
+export interface KeycloakIssuerOptions {
+  /**
+   * The Keycloak server's URL, e.g. `https://keycloak.example.com`. Before Keycloak 17 (and on
+   * the legacy WildFly distribution) realms live under `/auth`: give `https://keycloak.example.com/auth`.
+   */
+  readonly url: string;
+
+  /** The realm's name. */
+  readonly realm: string;
+}
+
+/** Options of `OidcIssuer.auth0()`. */
+export interface Auth0IssuerOptions {
+  /** The tenant's domain, without `https://`, e.g. `example.eu.auth0.com` or a custom domain. */
+  readonly domain: string;
+}
+
+/** Options of `OidcIssuer.gitHubActions()`. */
+export interface GitHubActionsIssuerOptions {
+  /** The organisation or user whose workflows may log in: the `repository_owner` claim. */
+  readonly owner: string;
+
+  /**
+   * One repository of the owner, by its name without the owner, e.g. `infrastructure`: only its
+   * workflows may log in (the `repository` claim).
+   *
+   * @default - every repository of the owner
+   */
+  readonly repository?: string;
+}
+
+/** Options of `OidcIssuer.gitLab()`. */
+export interface GitLabIssuerOptions {
+  /** The group or user whose CI jobs may log in: the `namespace_path` claim, e.g. `my-group/platform`. */
+  readonly namespacePath: string;
+
+  /**
+   * The GitLab instance.
+   *
+   * @default 'https://gitlab.com'
+   */
+  readonly url?: string;
+}
+
+/** What a preset sets, all but the issuer URL optional. */
+interface IssuerSettings {
+  readonly issuerUrl: string;
+  readonly usernameClaim?: string;
+  readonly groupsClaim?: string;
+  readonly requiredClaims?: { [claim: string]: string };
+  readonly kubeconfigScopes?: string[];
+}
+
+const GITHUB_ACTIONS = 'https://token.actions.githubusercontent.com';
+const GITLAB_COM = 'https://gitlab.com';
+const GOOGLE = 'https://accounts.google.com';
+
+/**
+ * An OpenID Connect issuer, with the settings its tokens need: the issuer URL, byte for byte as
+ * the identity provider writes it in `iss`, and the claims that name users and groups. Give it as
+ * `issuer` to an `OidcIdentityProvider`; any prop you set there wins over the preset's.
+ */
+export class OidcIssuer {
+  /**
+   * Microsoft Entra ID (Azure AD), v2.0 tokens: issuer `https://login.microsoftonline.com/<tenant>/v2.0`,
+   * user names from `oid` (the user's immutable object ID; `preferred_username` and `upn` can be
+   * changed and reused), groups from `groups` (object IDs, not names). Kubeconfigs request the
+   * `profile` scope, without which Entra leaves `oid` out of ID tokens.
+   *
+   * Set the app registration's `accessTokenAcceptedVersion` to 2 and its groups claim to "Security
+   * groups". A user in more than 200 groups gets no `groups` claim at all (the groups overage), and
+   * with it no group bindings: assign groups to the application to keep the list short.
+   *
+   * Source: Microsoft identity platform docs, "ID token claims reference" and "Configure group claims".
+   */
+  public static entraId(options: EntraIdIssuerOptions): OidcIssuer {
+    check(entraTenantProblems('tenantId', options.tenantId));
+    return new OidcIssuer({
+      issuerUrl: `https://${ENTRA_ID_HOST}/${options.tenantId}/v2.0`,
+      usernameClaim: 'oid',
+      groupsClaim: 'groups',
+      kubeconfigScopes: ['profile'],
+    });
+  }
+
+  /**
+   * Okta, through a custom authorization server: issuer `https://<domain>/oauth2/<id>`
+   * (`default` unless given), user names from `email`, groups from `groups`. Only a custom
+   * authorization server can add a groups claim: the org authorization server (issuer
+   * `https://<domain>`) cannot. Add a `groups` claim to the authorization server (Security, API,
+   * Authorization Servers, Claims) included in ID tokens.
+   *
+   * Source: Okta developer docs, "Authorization servers" and "Customize tokens returned from Okta with a groups claim".
+   */
+  public static okta(options: OktaIssuerOptions): OidcIssuer {
+    const server = options.authorizationServerId ?? 'default';
+    check([...domainProblems('domain', options.domain), ...segmentProblems('authorizationServerId', server)]);
+    return new OidcIssuer({ issuerUrl: `https://${options.domain}/oauth2/${server}`, usernameClaim: 'email', groupsClaim: 'groups', kubeconfigScopes: ['email'] });
+  }
+
+  /**
+   * Google Workspace: issuer `https://accounts.google.com`, user names from `email`, and the
+   * required claim `hd=<domain>`, since the issuer is shared by every Google account in the
+   * world. Google's ID tokens carry no groups.
+   *
+   * Source: Google Identity docs, "OpenID Connect" (the ID token's `hd` claim).
+   */
+  public static googleWorkspace(options: GoogleWorkspaceIssuerOptions): OidcIssuer {
+    check(domainProblems('domain', options.domain));
+    return new OidcIssuer({ issuerUrl: GOOGLE, usernameClaim: 'email', requiredClaims: { hd: options.domain }, kubeconfigScopes: ['email'] });
+  }
+
+  /**
+   * Keycloak 17 and later: issuer `<url>/realms/<realm>`, user names from `preferred_username`,
+   * groups from `groups`. Keycloak adds groups only through a "Group Membership" mapper on the
+   * client (token claim name `groups`); with "Full group path" on, the values are paths such as
+   * `/platform`. Before Keycloak 17 the issuer has `/auth` before `/realms`: include it in `url`.
+   *
+   * Source: Keycloak docs, "Server administration guide" (OIDC endpoints, protocol mappers).
+   */
+  public static keycloak(options: KeycloakIssuerOptions): OidcIssuer {
+    check([...issuerBaseProblems('url', options.url), ...segmentProblems('realm', options.realm)]);
+    return new OidcIssuer({ issuerUrl: `${withoutTrailingSlash(options.url)}/realms/${options.realm}`, usernameClaim: 'preferred_username', groupsClaim: 'groups' });
+  }
+
+  /**
+   * Auth0: issuer `https://<domain>/`, with the trailing slash that Auth0 writes in `iss`, user
+   * names from `email`. Auth0 issues groups only as a namespaced custom claim (an Action that sets,
+   * e.g., `https://example.com/groups`): give that as `groupsClaim`. `groups` itself is reserved.
+   *
+   * Source: Auth0 docs, "Create custom claims" and "ID token structure".
+   */
+  public static auth0(options: Auth0IssuerOptions): OidcIssuer {
+    check(domainProblems('domain', options.domain));
+    return new OidcIssuer({ issuerUrl: `https://${options.domain}/`, usernameClaim: 'email', kubeconfigScopes: ['email'] });
+  }
+
+  /**
+   * An Amazon Cognito user pool: issuer `https://cognito-idp.<region>.amazonaws.com/<pool id>`, from
+   * the pool's provider name (a deploy-time value for a pool of this app), user names from
+   * `cognito:username` (which cannot change), groups from `cognito:groups`.
+   *
+   * Source: Amazon Cognito developer guide, "Understanding the identity (ID) token".
+   */
+  public static cognitoUserPool(userPool: IUserPool): OidcIssuer {
+    return new OidcIssuer({ issuerUrl: `https://${userPool.userPoolProviderName}`, usernameClaim: 'cognito:username', groupsClaim: 'cognito:groups' });
+  }
+
+  /**
+   * GitHub Actions: issuer `https://token.actions.githubusercontent.com`, user names from `sub`
+   * (`repo:<owner>/<repo>:ref:refs/heads/main`, `repo:<owner>/<repo>:environment:prod`, ...), and
+   * the required claim `repository_owner=<owner>` (with `repository`, also
+   * `repository=<owner>/<repository>`). GitHub signs a token for any workflow of any repository
+   * that asks, with any audience it asks for: without the required claims every repository on
+   * GitHub could log in. Tokens carry no groups.
+   *
+   * Source: GitHub docs, "About security hardening with OpenID Connect".
+   */
+  public static gitHubActions(options: GitHubActionsIssuerOptions): OidcIssuer {
+    check([...segmentProblems('owner', options.owner), ...(options.repository === undefined ? [] : segmentProblems('repository', options.repository))]);
+    const requiredClaims: { [claim: string]: string } = { repository_owner: options.owner };
+    if (options.repository !== undefined) requiredClaims.repository = `${options.owner}/${options.repository}`;
+    return new OidcIssuer({ issuerUrl: GITHUB_ACTIONS, usernameClaim: 'sub', requiredClaims });
+  }
+
+  /**
+   * GitLab CI/CD ID tokens: issuer `https://gitlab.com` (or your instance), user names from `sub`
+   * (`project_path:<group>/<project>:ref_type:branch:ref:main`), and the required claim
+   * `namespace_path=<namespacePath>`: gitlab.com signs tokens for every project on it. Tokens carry
+   * no groups.
+   *
+   * Source: GitLab docs, "OpenID Connect (OIDC) Authentication Using ID Tokens".
+   */
+  public static gitLab(options: GitLabIssuerOptions): OidcIssuer {
+    const url = options.url ?? GITLAB_COM;
+    check([...issuerBaseProblems('url', url), ...textProblems('namespacePath', options.namespacePath)]);
+    return new OidcIssuer({ issuerUrl: withoutTrailingSlash(url), usernameClaim: 'sub', requiredClaims: { namespace_path: options.namespacePath } });
+  }
+
+  /**
+   * Any other issuer, by its URL: the `iss` claim of its tokens, byte for byte. The provider's
+   * defaults apply (user names from `sub`, no groups).
+   */
+  public static fromUrl(issuerUrl: string): OidcIssuer {
+    return new OidcIssuer({ issuerUrl });
+  }
+
+  /** The issuer URL: the `iss` claim of the tokens, byte for byte. */
+  public readonly issuerUrl: string;
+
+  /**
+   * The claim that names users.
+   *
+   * @default - the provider's default, `sub`
+   */
+  public readonly usernameClaim?: string;
+
+  /**
+   * The claim that lists groups.
+   *
+   * @default - no groups
+   */
+  public readonly groupsClaim?: string;
+
+  /**
+   * Claims every token must carry with exactly these values.
+   *
+   * @default - none
+   */
+  public readonly requiredClaims?: { [claim: string]: string };
+
+  /**
+   * Scopes a kubeconfig requests beyond `openid` for this issuer's claims to be in the ID token.
+   *
+   * @default - none
+   */
+  public readonly kubeconfigScopes?: string[];
+
+  private constructor(settings: IssuerSettings) {
+    this.issuerUrl = settings.issuerUrl;
+    this.usernameClaim = settings.usernameClaim;
+    this.groupsClaim = settings.groupsClaim;
+    this.requiredClaims = settings.requiredClaims;
+    this.kubeconfigScopes = settings.kubeconfigScopes;
+  }
+}
+
+function check(problems: string[]): void {
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+const withoutTrailingSlash = (url: string) => (Token.isUnresolved(url) ? url : url.replace(/\/+$/, ''));
+
+function textProblems(property: string, value: string): string[] {
+  if (Token.isUnresolved(value) || (value !== '' && !/[\s\p{Cc}]/u.test(value))) return [];
+  return [invalid(property, value, 'it must not be empty or contain whitespace or control characters', 'Give the value as the identity provider shows it')];
+}
+
+/** One path segment of the issuer URL: no `/`, `?` or `#`. */
+function segmentProblems(property: string, value: string): string[] {
+  if (Token.isUnresolved(value) || /[/?#]/.test(value) === false) return textProblems(property, value);
+  return [invalid(property, value, 'it becomes one segment of the issuer URL, so it must not contain "/", "?" or "#"', 'Give the name alone')];
+}
+
+/** A host name (with an optional port), as `https://<domain>` will use it. */
+function domainProblems(property: string, value: string): string[] {
+  if (Token.isUnresolved(value) || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?$/.test(value)) return [];
+  return [invalid(property, value, 'it must be a domain name alone, without "https://", a path or a trailing "/"', 'Give the domain as in "example.okta.com"')];
+}
+
+/** The base URL of an issuer: https, and no query or fragment (the full URL is checked by the provider too). */
+function issuerBaseProblems(property: string, value: string): string[] {
+  if (Token.isUnresolved(value) || (value.startsWith('https://') && !/[?#\s\p{Cc}]/u.test(value))) return [];
+  return [invalid(property, value, 'it must be an https:// URL without query string, fragment or whitespace', 'Give the server\'s URL, e.g. "https://keycloak.example.com"')];
+}
