@@ -26,8 +26,8 @@ class Process {
   private readonly output: string[] = [];
   private readonly child: ChildProcess;
 
-  constructor(readonly name: string, binary: string, args: string[]) {
-    this.child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(readonly name: string, binary: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       stream.setEncoding('utf8').on('data', (chunk: string) => this.output.push(...chunk.split('\n').filter(Boolean)));
     }
@@ -89,9 +89,10 @@ export type OidcFlags = Array<[string, string]>;
 export class ApiServer {
   /**
    * Starts kube-apiserver with RBAC authorization, a static admin token (group system:masters),
-   * and the given OIDC flags (none: no OIDC authenticator). Each server keeps its objects under an etcd prefix of its own.
+   * and the given OIDC flags (none: no OIDC authenticator), in the given environment. Each
+   * server keeps its objects under an etcd prefix of its own.
    */
-  static async start(binary: string, pki: Pki, etcd: Etcd, oidc: OidcFlags, name: string): Promise<ApiServer> {
+  static async start(binary: string, pki: Pki, etcd: Etcd, oidc: OidcFlags, name: string, env?: NodeJS.ProcessEnv): Promise<ApiServer> {
     const dir = join(pki.dir, name);
     mkdirSync(dir, { recursive: true });
     const adminToken = randomBytes(24).toString('hex');
@@ -109,7 +110,7 @@ export class ApiServer {
       '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none', '--profiling=false',
       ...(oidc.length > 0 ? [`--oidc-ca-file=${pki.caFile}`] : []),
       ...oidc.map(([flag, value]) => `--oidc-${flag}=${value}`),
-    ]));
+    ], env));
     await waitFor(server.process, '/readyz', 120_000, async () => (await server.request(adminToken, 'GET', '/readyz')).status === 200);
     return server;
   }

@@ -1,5 +1,6 @@
-// A local HTTPS OpenID Connect issuer: for any issuer path it serves the discovery document and
-// the JWKS of one RSA key, and it mints RS256 ID tokens signed with that key.
+// A local HTTPS OpenID Connect issuer: for any host it is reached by and any issuer path it
+// serves the discovery document and the JWKS of one RSA key, and it mints RS256 ID tokens signed
+// with that key.
 import { createSign, generateKeyPairSync, KeyObject } from 'crypto';
 import { createServer, Server } from 'https';
 import { AddressInfo } from 'net';
@@ -26,7 +27,8 @@ export class OidcIssuer {
         res.end(JSON.stringify(body));
       };
       if (path.endsWith(DISCOVERY)) {
-        const issuerUrl = this.origin + path.slice(0, -DISCOVERY.length);
+        // Reached through the proxy as, e.g., token.actions.githubusercontent.com, it is that issuer.
+        const issuerUrl = `https://${req.headers.host}${path.slice(0, -DISCOVERY.length)}`;
         return reply({
           issuer: issuerUrl,
           jwks_uri: `${issuerUrl}/jwks`,
@@ -44,7 +46,11 @@ export class OidcIssuer {
 
   /** `https://127.0.0.1:<port>`: issuer URLs are this plus an optional path. */
   get origin(): string {
-    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
   }
 
   /** An ID token with the given claims, valid for ten minutes, signed by this issuer's key. */

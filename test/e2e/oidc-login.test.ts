@@ -8,10 +8,11 @@ import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ApiServer, Etcd, OidcFlags } from './control-plane';
+import { ApiServer, Etcd } from './control-plane';
 import { kubernetesBinaries } from './kubernetes-binaries';
 import { OidcIssuer } from './oidc-issuer';
 import { makePki, Pki } from './pki';
+import { kubernetesObjectsOf, oidcFlagsOf } from './template';
 import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
 
 jest.setTimeout(180_000);
@@ -119,28 +120,6 @@ function synthesize(c: Case, issuerUrl: string) {
 
 const claim = (identity: Identity, name: string) => String(identity[name as keyof Identity]);
 
-/** kube-apiserver's OIDC flags, from the template's AWS::EKS::IdentityProviderConfig. */
-function oidcFlagsOf(template: any): OidcFlags {
-  const [config] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::EKS::IdentityProviderConfig') as any[];
-  const oidc = config.Properties.Oidc;
-  const flags: OidcFlags = [['issuer-url', oidc.IssuerUrl], ['client-id', oidc.ClientId]];
-  const optional: Array<[string, string]> = [
-    ['username-claim', 'UsernameClaim'], ['username-prefix', 'UsernamePrefix'],
-    ['groups-claim', 'GroupsClaim'], ['groups-prefix', 'GroupsPrefix'],
-  ];
-  for (const [flag, property] of optional) {
-    if (oidc[property] !== undefined) flags.push([flag, oidc[property]]);
-  }
-  for (const { Key, Value } of oidc.RequiredClaims ?? []) flags.push(['required-claim', `${Key}=${Value}`]);
-  return flags;
-}
-
-/** The Kubernetes objects of the template's RBAC manifests, one binding each. */
-function manifestOf(template: any): any[] {
-  const manifests = Object.values(template.Resources).filter((r: any) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource') as any[];
-  return manifests.flatMap(manifest => JSON.parse(manifest.Properties.Manifest));
-}
-
 describe.each(CASES)('$name', (c) => {
   let server: ApiServer;
   let issuerUrl: string;
@@ -186,7 +165,7 @@ describe.each(CASES)('$name', (c) => {
     groupsClaim = flags.find(([flag]) => flag === 'groups-claim')?.[1];
     server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `case-${CASES.indexOf(c)}`);
     await withLog(async () => {
-      for (const object of [...CLUSTER_OBJECTS, ...manifestOf(synthesized.template)]) await server.apply(object);
+      for (const object of [...CLUSTER_OBJECTS, ...kubernetesObjectsOf(synthesized.template)]) await server.apply(object);
       await server.waitForAuthentication(token(ALICE));
     });
   });

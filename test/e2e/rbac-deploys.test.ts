@@ -16,6 +16,7 @@ import { ApiServer, Etcd } from './control-plane';
 import { DeploySimulator, EksModule } from './deploy-simulator';
 import { kubernetesBinaries } from './kubernetes-binaries';
 import { makePki, Pki } from './pki';
+import { kubernetesObjectsOf } from './template';
 import { OidcIdentityProvider } from '../../src';
 
 jest.setTimeout(300_000);
@@ -120,13 +121,6 @@ function synthesize(module: EksModule, bindings: Binding[]) {
   return Template.fromStack(stack).toJSON();
 }
 
-/** The Kubernetes objects of every kubectl resource of a template. */
-function objectsOf(template: any): any[] {
-  return Object.values<any>(template?.Resources ?? {})
-    .filter(r => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource')
-    .flatMap(r => JSON.parse(r.Properties.Manifest));
-}
-
 const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
 const subjectKey = (s: { kind: string; name: string }) => `${s.kind}:${s.name}`;
 
@@ -192,7 +186,7 @@ describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of 
 
   /** The cluster holds exactly the template's bindings and its own, and grants exactly what the template grants. */
   async function expectClusterMatches(template: any, subjectsSeen: Map<string, { kind: string; name: string }>) {
-    const objects = objectsOf(template);
+    const objects = kubernetesObjectsOf(template);
     const actual = await clusterBindings();
     const expected = new Map(objects.map(o => [keyOf(o.kind, o.metadata.namespace, o.metadata.name), o]));
     expect([...actual.keys()].sort()).toEqual([...builtIn.keys(), ...expected.keys()].sort());

@@ -1,0 +1,199 @@
+// OidcIssuer presets on a real kube-apiserver: each provider is synthesized through the public
+// API, kube-apiserver runs with the OIDC flags of its template (unchanged), and tokens shaped like
+// the identity provider's log in as usernameFor()/groupFor() predict, or are refused with 401.
+// Presets whose issuer URL is a public host (GitHub Actions, Cognito) reach the local issuer
+// through a loopback proxy that only knows those hosts.
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ApiServer, Etcd } from './control-plane';
+import { IssuerProxy } from './issuer-proxy';
+import { kubernetesBinaries } from './kubernetes-binaries';
+import { OidcIssuer as TestIssuer } from './oidc-issuer';
+import { makePki, Pki } from './pki';
+import { kubernetesObjectsOf, oidcFlagsOf, resolve } from './template';
+import { OidcIdentityProvider, OidcIssuer } from '../../src';
+
+jest.setTimeout(180_000);
+
+const CLIENT_ID = 'kubernetes';
+const GITHUB = 'token.actions.githubusercontent.com';
+const COGNITO = 'cognito-idp.eu-west-1.amazonaws.com';
+const POOL_ID = 'eu-west-1_AbCdEf123';
+const READER = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRole',
+  metadata: { name: 'e2e-configmap-reader' },
+  rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+};
+
+/** A GitHub Actions token's claims for a workflow on a branch of a repository. */
+const gitHubClaims = (owner: string, repo: string, branch = 'main') => ({
+  sub: `repo:${owner}/${repo}:ref:refs/heads/${branch}`,
+  repository: `${owner}/${repo}`,
+  repository_owner: owner,
+  repository_owner_id: owner === 'octo-org' ? '1001' : '6666',
+  ref: `refs/heads/${branch}`,
+  event_name: 'push',
+  job_workflow_ref: `${owner}/${repo}/.github/workflows/deploy.yml@refs/heads/${branch}`,
+});
+
+interface PresetCase {
+  readonly name: string;
+  /** The public host the issuer URL names, reached through the proxy. */
+  readonly host?: string;
+  readonly issuer: (stack: Stack, localOrigin: string) => OidcIssuer;
+  /** The claims of a token whose identity is bound to the reader role (beyond iss and aud). */
+  readonly bound: Record<string, unknown>;
+  /** Its username claim's value, and its groups claim's values. */
+  readonly identity: { username: string; groups: string[] };
+  readonly bind: (provider: OidcIdentityProvider) => void;
+  /** Tokens that log in but hold no grant. */
+  readonly unbound: Array<[string, Record<string, unknown>]>;
+  /** Tokens that must be refused with 401. */
+  readonly refused: Array<[string, Record<string, unknown>]>;
+}
+
+const CASES: PresetCase[] = [
+  {
+    name: 'GitHub Actions, pinned to an owner',
+    host: GITHUB,
+    issuer: () => OidcIssuer.gitHubActions({ owner: 'octo-org' }),
+    bound: gitHubClaims('octo-org', 'infra'),
+    identity: { username: 'repo:octo-org/infra:ref:refs/heads/main', groups: [] },
+    bind: p => p.addClusterRoleBinding('InfraDeploy', { clusterRole: READER.metadata.name, users: ['repo:octo-org/infra:ref:refs/heads/main'] }),
+    unbound: [['another repository of the owner', gitHubClaims('octo-org', 'web')]],
+    refused: [
+      ['a repository of another owner', gitHubClaims('mallory', 'infra')],
+      ['another owner claiming the repository name', { ...gitHubClaims('mallory', 'infra'), repository: 'octo-org/infra' }],
+      ['no repository_owner', { ...gitHubClaims('octo-org', 'infra'), repository_owner: undefined }],
+    ],
+  },
+  {
+    name: 'GitHub Actions, pinned to one repository',
+    host: GITHUB,
+    issuer: () => OidcIssuer.gitHubActions({ owner: 'octo-org', repository: 'infra' }),
+    bound: gitHubClaims('octo-org', 'infra'),
+    identity: { username: 'repo:octo-org/infra:ref:refs/heads/main', groups: [] },
+    bind: p => p.addClusterRoleBinding('InfraDeploy', { clusterRole: READER.metadata.name, users: ['repo:octo-org/infra:ref:refs/heads/main'] }),
+    unbound: [['a workflow of the repository on another branch', gitHubClaims('octo-org', 'infra', 'feature')]],
+    refused: [
+      ['another repository of the owner', gitHubClaims('octo-org', 'web')],
+      ['a repository of another owner', gitHubClaims('mallory', 'infra')],
+    ],
+  },
+  {
+    name: 'Cognito user pool: cognito:username and cognito:groups',
+    host: COGNITO,
+    issuer: stack => OidcIssuer.cognitoUserPool(cognito.UserPool.fromUserPoolId(stack, 'Pool', POOL_ID)),
+    bound: { 'sub': 'a1b2c3d4-0000-4000-8000-000000000001', 'cognito:username': 'alice', 'cognito:groups': ['admins', 'readers'], 'token_use': 'id' },
+    identity: { username: 'alice', groups: ['admins', 'readers'] },
+    bind: p => p.addClusterRoleBinding('Admins', { clusterRole: READER.metadata.name, groups: ['admins'] }),
+    unbound: [['bob, only a reader', { 'sub': 'b0000000-0000-4000-8000-000000000002', 'cognito:username': 'bob', 'cognito:groups': ['readers'] }]],
+    refused: [['no cognito:username', { 'sub': 'c0000000-0000-4000-8000-000000000003', 'cognito:groups': ['admins'] }]],
+  },
+  {
+    name: 'Keycloak: preferred_username and full group paths',
+    issuer: (_, localOrigin) => OidcIssuer.keycloak({ url: `${localOrigin}/`, realm: 'platform' }),
+    bound: { sub: 'f:1:alice', preferred_username: 'alice', groups: ['/platform', '/platform/sre'] },
+    identity: { username: 'alice', groups: ['/platform', '/platform/sre'] },
+    bind: p => p.addClusterRoleBinding('Sre', { clusterRole: READER.metadata.name, groups: ['/platform/sre'] }),
+    unbound: [['bob, in /platform only', { sub: 'f:1:bob', preferred_username: 'bob', groups: ['/platform'] }]],
+    refused: [['no preferred_username', { sub: 'f:1:carol', groups: ['/platform/sre'] }]],
+  },
+];
+
+let pki: Pki;
+let issuer: TestIssuer;
+let proxy: IssuerProxy;
+let etcd: Etcd;
+let dir: string;
+const binaries = kubernetesBinaries();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-presets-'));
+  pki = makePki(dir, [GITHUB, COGNITO]);
+  const serving = pki.serving('issuer');
+  issuer = await TestIssuer.start(serving.cert, serving.key);
+  proxy = await IssuerProxy.start([GITHUB, COGNITO], issuer.port);
+  etcd = await Etcd.start(binaries.etcd, dir);
+});
+
+afterAll(async () => {
+  await etcd?.process.stop();
+  await proxy?.stop();
+  await issuer?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(CASES)('$name', (c) => {
+  let server: ApiServer;
+  let stack: Stack;
+  let provider: OidcIdentityProvider;
+  /** The issuer URL, as CloudFormation resolves it: the Cognito pool's is a deploy-time value. */
+  let issuerUrl: string;
+  /** A name the provider spells, as CloudFormation resolves it. */
+  const deployed = (value: string) => resolve(stack.resolve(value));
+  const token = (claims: Record<string, unknown>) => issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...claims });
+  const who = async (jwt: string) => {
+    const response = await server.request(jwt, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    return { status: response.status, user: response.body?.status?.userInfo };
+  };
+  const reads = async (jwt: string) => (await server.request(jwt, 'GET', '/api/v1/namespaces/default/configmaps')).status;
+
+  beforeAll(async () => {
+    stack = new Stack(new App(), 'Presets', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'e2e',
+      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
+    });
+    provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuer: c.issuer(stack, issuer.origin), clientId: CLIENT_ID });
+    c.bind(provider);
+    const template = Template.fromStack(stack).toJSON();
+    const flags = oidcFlagsOf(template);
+    issuerUrl = deployed(provider.issuerUrl);
+    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `preset-${CASES.indexOf(c)}`,
+      { ...process.env, HTTPS_PROXY: proxy.url, https_proxy: proxy.url, NO_PROXY: '', no_proxy: '' });
+    for (const object of [READER, ...kubernetesObjectsOf(template)]) await server.apply(object);
+    await server.waitForAuthentication(token(c.bound));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('the issuer URL is the preset\'s public one, reached through the proxy', () => {
+    if (c.host === undefined) {
+      expect(issuerUrl).toBe(`${issuer.origin}/realms/platform`);
+      return;
+    }
+    expect(new URL(issuerUrl).host).toBe(c.host);
+    expect(proxy.tunnels).toContain(`${c.host}:443`);
+  });
+
+  test('a token of the bound identity logs in as usernameFor()/groupFor() say, and may read', async () => {
+    const { status, user } = await who(token(c.bound));
+    expect(status).toBe(201);
+    expect(user.username).toBe(deployed(provider.usernameFor(c.identity.username)));
+    expect(user.groups.slice().sort()).toEqual([...c.identity.groups.map(g => deployed(provider.groupFor(g))), 'system:authenticated'].sort());
+    expect(await reads(token(c.bound))).toBe(200);
+  });
+
+  test('other identities the preset lets in hold no grant', async () => {
+    expect(c.unbound.length).toBeGreaterThan(0);
+    for (const [, claims] of c.unbound) {
+      expect((await who(token(claims))).status).toBe(201);
+      expect(await reads(token(claims))).toBe(403);
+    }
+  });
+
+  test('tokens the preset pins out are refused with 401', async () => {
+    const statuses = await Promise.all(c.refused.map(async ([why, claims]) => [why, (await who(token(claims))).status]));
+    expect(statuses).toEqual(c.refused.map(([why]) => [why, 401]));
+  });
+});
