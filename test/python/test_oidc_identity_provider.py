@@ -4,7 +4,7 @@ import re
 import pytest
 from aws_cdk import Annotations as CoreAnnotations, Tags
 from aws_cdk.assertions import Annotations, Match, Template
-from cdk_eks_oidc import OidcIdentityProvider
+from cdk_eks_oidc import OidcIdentityProvider, OidcIssuer
 
 from conftest import ISSUER
 
@@ -99,3 +99,23 @@ def test_import_from_attributes_spells_names_from_the_given_settings(stack, clus
         cluster=cluster, issuer_url=ISSUER, groups_claim="groups", groups_prefix="okta:")
     assert provider.username_for("0a1b2c") == f"{ISSUER}#0a1b2c"
     assert provider.group_for("engineering") == "okta:engineering"
+
+
+def test_presets_set_the_issuer_and_claims_and_explicit_props_win(stack, cluster):
+    tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    entra = OidcIdentityProvider(stack, "Entra", cluster=cluster, client_id="kubernetes",
+                                 issuer=OidcIssuer.entra_id(tenant_id=tenant), groups_prefix="entra:")
+    assert (entra.issuer_url, entra.username_claim, entra.groups_claim) == (
+        f"https://login.microsoftonline.com/{tenant}/v2.0", "oid", "groups")
+    assert entra.group_for("0f9c8e52") == "entra:0f9c8e52"
+    assert OidcIssuer.entra_id(tenant_id=tenant).kubeconfig_scopes == ["profile"]
+    with pytest.raises(RuntimeError, match='Invalid tenantId "common": "common" is an alias of sign-in URLs'):
+        OidcIssuer.entra_id(tenant_id="common")
+
+
+def test_an_unpinned_shared_issuer_is_a_warning(stack, cluster):
+    OidcIdentityProvider(stack, "GitHub", cluster=cluster, client_id="kubernetes",
+                         issuer=OidcIssuer.from_url("https://token.actions.githubusercontent.com"))
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("sharedIssuerNotPinned"))
+    assert len(warnings) == 1
+    assert "Require one of repository_owner, repository_owner_id, repository, repository_id" in warnings[0].entry.data

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.cdkeksoidc.GitHubActionsIssuerOptions;
 import io.github.cdkeksoidc.IOidcIdentityProvider;
 import io.github.cdkeksoidc.OidcIdentityProvider;
 import io.github.cdkeksoidc.OidcIdentityProviderAttributes;
+import io.github.cdkeksoidc.OidcIssuer;
+import io.github.cdkeksoidc.OktaIssuerOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -122,5 +125,25 @@ class OidcIdentityProviderTest {
         assertEquals(ISSUER + "#0a1b2c", provider.usernameFor("0a1b2c"));
         assertEquals("okta:engineering", provider.groupFor("engineering"));
         assertTrue(provider.getIdentityProviderConfigArn().endsWith("/okta/0ab1c2d3"));
+    }
+
+    @Test
+    void presetsSetTheIssuerAndClaimsAndExplicitPropsWin() {
+        OidcIdentityProvider gitHub = OidcIdentityProvider.Builder.create(stack, "GitHub").cluster(cluster).clientId("kubernetes")
+                .issuer(OidcIssuer.gitHubActions(GitHubActionsIssuerOptions.builder().owner("octo-org").build()))
+                .requiredClaims(Map.of("environment", "production"))
+                .build();
+        assertEquals("https://token.actions.githubusercontent.com", gitHub.getIssuerUrl());
+        assertEquals("https://token.actions.githubusercontent.com#repo:octo-org/infra:environment:production",
+                gitHub.usernameFor("repo:octo-org/infra:environment:production"));
+        Template.fromStack(stack).hasResourceProperties(IDP_CONFIG, Map.of("Oidc", Map.of(
+                "IssuerUrl", "https://token.actions.githubusercontent.com",
+                "UsernameClaim", "sub",
+                "RequiredClaims", List.of(
+                        Map.of("Key", "environment", "Value", "production"),
+                        Map.of("Key", "repository_owner", "Value", "octo-org")))));
+        RuntimeException error = assertThrows(RuntimeException.class,
+                () -> OidcIssuer.okta(OktaIssuerOptions.builder().domain("https://example.okta.com").build()));
+        assertTrue(error.getMessage().contains("Invalid domain \"https://example.okta.com\": it must be a domain name alone"), error.getMessage());
     }
 }
