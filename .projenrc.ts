@@ -62,7 +62,9 @@ project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1',
   // kubectl for the owned aws-eks (v1) clusters of the tests
   `@aws-cdk/lambda-layer-kubectl-v32@${KUBECTL_LAYER}`,
   // property-based tests, AWS Solutions rules, integration test and its snapshot runner
-  'fast-check@^4.11.0', 'cdk-nag@^3.0.2', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0', '@aws-cdk/integ-runner@^2.197.10');
+  'fast-check@^4.11.0', 'cdk-nag@^3.0.2', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0', '@aws-cdk/integ-runner@^2.197.10',
+  // tests parse the kubeconfigs the library renders itself (and the README's CI YAML)
+  'yaml@^2.8.0');
 
 project.addPackageIgnore('/example/');
 

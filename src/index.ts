@@ -1,3 +1,4 @@
+export * from './kubeconfig';
 export * from './oidc-identity-provider';
 export * from './oidc-issuer';
 export * from './rbac-binding-options';

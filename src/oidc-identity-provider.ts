@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Fn, IResource, Names, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, CfnOutput, Fn, IResource, Names, Resource, Token } from 'aws-cdk-lib';
 import {
   CfnIdentityProviderConfig,
   IClusterRef,
@@ -6,11 +6,14 @@ import {
   IIdentityProviderConfigRef,
 } from 'aws-cdk-lib/aws-eks';
 import { Construct, IConstruct } from 'constructs';
+import { KubeconfigOptions } from './kubeconfig';
 import { OidcIssuer } from './oidc-issuer';
+import { clusterConnection } from './private/cluster-connection';
 import { enrol } from './private/cluster-providers';
 import { invalid } from './private/errors';
 import { waitForFargateProfiles } from './private/fargate-sequencing';
 import { entraIssuerProblems, sharedIssuerWarning } from './private/issuer-rules';
+import { renderKubeconfig } from './private/kubeconfig-yaml';
 import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } from './private/kubernetes-names';
 import { RbacBindings } from './private/rbac-bindings';
 import {
@@ -71,6 +74,19 @@ export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfi
    * @returns the `KubernetesManifest` that applies the binding, for dependencies
    */
   addClusterRoleBinding(id: string, options: ClusterRoleBindingOptions): IConstruct;
+
+  /**
+   * A kubeconfig (YAML) that logs in to the cluster with this provider's tokens: through
+   * kubelogin for people, or from a token file for CI jobs. It may hold deploy-time values.
+   */
+  kubeconfig(options?: KubeconfigOptions): string;
+
+  /**
+   * Puts `kubeconfig()` into a stack output.
+   *
+   * @param id the output's construct id, under this provider
+   */
+  addKubeconfigOutput(id: string, options?: KubeconfigOptions): CfnOutput;
 
   /**
    * Grants a Role or ClusterRole to identities of this provider in one namespace.
@@ -210,6 +226,13 @@ export interface OidcIdentityProviderAttributes {
   readonly issuerUrl?: string;
 
   /**
+   * The provider's client ID, for `kubeconfig()`.
+   *
+   * @default - no kubeconfig
+   */
+  readonly clientId?: string;
+
+  /**
    * The provider's username claim.
    *
    * @default 'sub'
@@ -250,6 +273,10 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
   protected abstract readonly _naming: OidcNaming;
   /** The cluster for RBAC bindings, when known. @internal */
   protected abstract readonly _cluster?: IClusterRef;
+  /** The client ID, when known. @internal */
+  protected abstract readonly _clientId?: string;
+  /** The scopes of the provider's `OidcIssuer` preset. @internal */
+  protected abstract readonly _kubeconfigScopes: string[];
   private rbac?: RbacBindings;
 
   /**
@@ -317,6 +344,69 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
    */
   public addRoleBinding(id: string, options: RoleBindingOptions): IConstruct {
     return this.bindings().addRoleBinding(id, options);
+  }
+
+  /**
+   * A kubeconfig (YAML) that logs in to the cluster with this provider's tokens: one cluster,
+   * one user, one context, and `current-context`. People log in through kubelogin
+   * (`kubectl oidc-login get-token`, with the provider's issuer URL, client ID and scopes); with
+   * `tokenFile`, a CI job's identity token is sent from that file instead. No client secret is
+   * ever written: register a public client (kubelogin uses PKCE), or add
+   * `--oidc-client-secret=...` to the exec args in your local copy.
+   *
+   * The cluster's endpoint and CA are deploy-time values for a cluster of the app: put the
+   * result in a `CfnOutput` (see `addKubeconfigOutput()`), an SSM parameter or a file asset.
+   */
+  public kubeconfig(options: KubeconfigOptions = {}): string {
+    const issuerUrl = this._naming.issuerUrl;
+    const clientId = this._clientId;
+    const connection = clusterConnection(this._cluster);
+    const clusterEndpoint = options.clusterEndpoint ?? connection.endpoint;
+    const certificateAuthorityData = options.certificateAuthorityData ?? connection.certificateAuthorityData;
+    const missing = [
+      ...(issuerUrl === undefined ? ['issuerUrl'] : []),
+      ...(clientId === undefined ? ['clientId'] : []),
+    ];
+    if (missing.length > 0) {
+      throw new Error(invalid(missing.join(' and '), undefined, `the provider ${this.node.path} was imported without it, and a kubeconfig names it`,
+        `Pass ${missing.join(' and ')} to fromOidcIdentityProviderAttributes()`));
+    }
+    for (const [option, value, attribute] of [
+      ['clusterEndpoint', clusterEndpoint, 'clusterEndpoint'],
+      ['certificateAuthorityData', certificateAuthorityData, 'clusterCertificateAuthorityData'],
+    ] as const) {
+      if (value === undefined) {
+        throw new Error(invalid(option, value, `the cluster of ${this.node.path} does not know it (an import without ${attribute}, or no cluster)`,
+          `Pass ${option} to kubeconfig(), or import the cluster with ${attribute}`));
+      }
+    }
+    const emailScope = (this._naming.usernameClaim ?? DEFAULT_USERNAME_CLAIM) === 'email' ? ['email'] : [];
+    return renderKubeconfig({
+      contextName: options.contextName ?? `${this.clusterName}-${this.identityProviderConfigName}`,
+      clusterEndpoint: clusterEndpoint!,
+      certificateAuthorityData: certificateAuthorityData!,
+      issuerUrl: issuerUrl!,
+      clientId: clientId!,
+      extraScopes: [...new Set(options.extraScopes ?? [...emailScope, ...this._kubeconfigScopes])],
+      tokenFile: options.tokenFile,
+    });
+  }
+
+  /**
+   * Puts `kubeconfig()` into a stack output, with a description that says how to use it.
+   * Outputs are readable by anyone who may describe the stack: the kubeconfig holds no secret.
+   *
+   * @param id the output's construct id, under this provider
+   */
+  public addKubeconfigOutput(id: string, options: KubeconfigOptions = {}): CfnOutput {
+    const how = options.tokenFile !== undefined
+      ? `kubectl sends the identity token in ${options.tokenFile}`
+      : 'needs kubelogin (kubectl oidc-login) installed';
+    return new CfnOutput(this, id, {
+      value: this.kubeconfig(options),
+      description: `kubeconfig for OIDC login to EKS cluster ${this.clusterName} through ${this.identityProviderConfigName}: `
+        + `save it to a file and run kubectl --kubeconfig <file> auth whoami (${how})`,
+    });
   }
 
   /**
@@ -412,6 +502,10 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
   protected readonly _naming: OidcNaming;
   /** @internal */
   protected readonly _cluster: IClusterRef;
+  /** @internal */
+  protected readonly _clientId: string;
+  /** @internal */
+  protected readonly _kubeconfigScopes: string[];
   private readonly resource: CfnIdentityProviderConfig;
 
   constructor(scope: Construct, id: string, givenProps: OidcIdentityProviderProps) {
@@ -456,6 +550,8 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     this.usernameClaim = props.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
     this.groupsClaim = props.groupsClaim;
     this._cluster = props.cluster;
+    this._clientId = props.clientId;
+    this._kubeconfigScopes = props.issuer?.kubeconfigScopes ?? [];
     // The effective props hold the naming settings as they are; the defaults are applied where names are spelled.
     this._naming = props;
 
@@ -524,6 +620,10 @@ class ImportedOidcIdentityProvider extends OidcIdentityProviderBase {
   protected readonly _naming: OidcNaming;
   /** @internal */
   protected readonly _cluster?: IClusterRef;
+  /** @internal */
+  protected readonly _clientId?: string;
+  /** @internal */
+  protected readonly _kubeconfigScopes: string[] = [];
 
   constructor(scope: Construct, id: string, attrs: OidcIdentityProviderAttributes) {
     super(scope, id, { environmentFromArn: attrs.identityProviderConfigArn });
@@ -531,6 +631,7 @@ class ImportedOidcIdentityProvider extends OidcIdentityProviderBase {
     this.identityProviderConfigArn = attrs.identityProviderConfigArn;
     this.clusterName = attrs.clusterName;
     this._cluster = attrs.cluster;
+    this._clientId = attrs.clientId;
     this._naming = attrs;
   }
 }

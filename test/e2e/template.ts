@@ -5,13 +5,17 @@ import { OidcFlags } from './control-plane';
 /** The values of the pseudo parameters a template of the test account and region may use. */
 const PSEUDO_PARAMETERS: Record<string, string> = { 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Region': 'eu-west-1', 'AWS::Partition': 'aws' };
 
-/** A property value as CloudFormation resolves it: strings, and `Fn::Join` over strings and pseudo parameters. */
-export function resolve(value: any): string {
+/**
+ * A value as CloudFormation resolves it: strings, `Fn::Join`, pseudo parameters, and the
+ * deploy-time values the test gives, keyed by their JSON (e.g. `{"Fn::ImportValue":"Endpoint"}`).
+ */
+export function resolve(value: any, deployTime: Record<string, string> = {}): string {
   if (typeof value === 'string') return value;
   if (value?.Ref in PSEUDO_PARAMETERS) return PSEUDO_PARAMETERS[value.Ref];
+  if (JSON.stringify(value) in deployTime) return deployTime[JSON.stringify(value)];
   if (Array.isArray(value?.['Fn::Join'])) {
     const [separator, parts] = value['Fn::Join'];
-    return parts.map(resolve).join(separator);
+    return parts.map((part: any) => resolve(part, deployTime)).join(separator);
   }
   throw new Error(`the e2e suites resolve no ${JSON.stringify(value)}`);
 }

@@ -1,0 +1,206 @@
+// Logging in with the kubeconfigs the provider renders, through a real kubectl (built from the
+// same Kubernetes release as kube-apiserver): the kubeconfig outputs are read from the
+// synthesized template, their deploy-time endpoint and CA replaced with the local server's, and
+// kubectl must end up as the user and groups that usernameFor()/groupFor() predict.
+// People's variant: int128/kubelogin cannot be installed here (the Go module proxy refuses it),
+// so a stand-in `kubectl-oidc_login` on PATH checks that kubectl calls it with exactly the
+// arguments kubelogin documents, and answers with an ExecCredential as kubelogin does.
+import { execFile } from 'child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Fn, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ApiServer, Etcd } from './control-plane';
+import { kubernetesBinaries } from './kubernetes-binaries';
+import { OidcIssuer as TestIssuer } from './oidc-issuer';
+import { makePki, Pki } from './pki';
+import { kubernetesObjectsOf, oidcFlagsOf, resolve } from './template';
+import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer } from '../../src';
+
+jest.setTimeout(180_000);
+
+const CLIENT_ID = 'kubernetes';
+const NAMESPACE = 'team-a';
+const CLUSTER_OBJECTS = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'e2e-configmap-reader' },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+  },
+];
+
+/**
+ * kubelogin, as far as kubectl sees it: it must be called with exactly the arguments kubelogin's
+ * docs give for this provider (EXPECTED_ARGS), and prints an ExecCredential of the apiVersion
+ * kubectl asks for (KUBERNETES_EXEC_INFO) with the ID token in TOKEN_FILE, as kubelogin does.
+ */
+const KUBELOGIN_STAND_IN = `#!/usr/bin/env node
+const fs = require('fs');
+const expected = JSON.parse(process.env.EXPECTED_ARGS);
+const actual = process.argv.slice(2);
+if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+  console.error('kubelogin stand-in: called with ' + JSON.stringify(actual) + ', expected ' + JSON.stringify(expected));
+  process.exit(1);
+}
+const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO || '{}');
+if (info.apiVersion !== 'client.authentication.k8s.io/v1') {
+  console.error('kubelogin stand-in: KUBERNETES_EXEC_INFO is ' + process.env.KUBERNETES_EXEC_INFO);
+  process.exit(1);
+}
+process.stdout.write(JSON.stringify({
+  apiVersion: info.apiVersion, kind: 'ExecCredential',
+  status: { token: fs.readFileSync(process.env.TOKEN_FILE, 'utf8').trim(), expirationTimestamp: new Date(Date.now() + 600000).toISOString() },
+}));
+`;
+
+interface Case {
+  readonly name: string;
+  readonly props: (issuerOrigin: string) => Partial<OidcIdentityProviderProps>;
+  /** The token's claims beyond iss and aud; its username claim's value is bound to the reader role in NAMESPACE. */
+  readonly claims: Record<string, unknown>;
+  readonly username: string;
+  readonly groups: string[];
+  /** The `--oidc-extra-scope` values kubelogin must be given. */
+  readonly scopes: string[];
+}
+
+const CASES: Case[] = [
+  {
+    name: 'default claim sub and issuer# prefix, groups',
+    props: origin => ({ issuerUrl: `${origin}/dex`, groupsClaim: 'groups' }),
+    claims: { sub: 'alice-0a1b', groups: ['platform'] },
+    username: 'alice-0a1b',
+    groups: ['platform'],
+    scopes: [],
+  },
+  {
+    name: 'email claim, with a groups prefix',
+    props: origin => ({ issuerUrl: `${origin}/okta`, usernameClaim: 'email', groupsClaim: 'groups', groupsPrefix: 'okta:' }),
+    claims: { sub: '00u1', email: 'alice@example.com', email_verified: true, groups: ['platform', 'sre'] },
+    username: 'alice@example.com',
+    groups: ['platform', 'sre'],
+    scopes: ['email'],
+  },
+  {
+    name: 'the Keycloak preset, with an explicit prefix',
+    props: origin => ({ issuer: OidcIssuer.keycloak({ url: origin, realm: 'platform' }), usernamePrefix: 'kc:' }),
+    claims: { sub: 'f:1', preferred_username: 'alice', groups: ['/platform'] },
+    username: 'alice',
+    groups: ['/platform'],
+    scopes: [],
+  },
+];
+
+let pki: Pki;
+let issuer: TestIssuer;
+let etcd: Etcd;
+let dir: string;
+const binaries = kubernetesBinaries();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-kubectl-'));
+  pki = makePki(dir);
+  const serving = pki.serving('issuer');
+  issuer = await TestIssuer.start(serving.cert, serving.key);
+  etcd = await Etcd.start(binaries.etcd, dir);
+  mkdirSync(join(dir, 'stand-ins'));
+  writeFileSync(join(dir, 'stand-ins', 'kubectl-oidc_login'), KUBELOGIN_STAND_IN);
+  chmodSync(join(dir, 'stand-ins', 'kubectl-oidc_login'), 0o755);
+});
+
+afterAll(async () => {
+  await etcd?.process.stop();
+  await issuer?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(CASES)('$name', (c) => {
+  let server: ApiServer;
+  let provider: OidcIdentityProvider;
+  let caseDir: string;
+  const files = { people: '', ci: '', token: '' };
+  let issuerUrl: string;
+
+  /** Runs the suite's kubectl, with the stand-in kubelogin on PATH; resolves to its exit code and output. */
+  const kubeloginArgs = () => ['get-token', `--oidc-issuer-url=${issuerUrl}`, `--oidc-client-id=${CLIENT_ID}`,
+    ...c.scopes.map(scope => `--oidc-extra-scope=${scope}`)];
+  type Result = { code: number; stdout: string; stderr: string };
+  const kubectlWith = (expectedArgs: string[], kubeconfig: string, ...args: string[]) => new Promise<Result>(done => {
+    const env = {
+      ...process.env,
+      PATH: `${binaries.dir}:${join(dir, 'stand-ins')}:${process.env.PATH}`,
+      EXPECTED_ARGS: JSON.stringify(expectedArgs),
+      TOKEN_FILE: files.token,
+    };
+    execFile(binaries.kubectl, ['--kubeconfig', kubeconfig, ...args], { env }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+  const kubectl = (kubeconfig: string, ...args: string[]) => kubectlWith(kubeloginArgs(), kubeconfig, ...args);
+
+  beforeAll(async () => {
+    caseDir = join(dir, `case-${CASES.indexOf(c)}`);
+    mkdirSync(caseDir);
+    files.people = join(caseDir, 'people.kubeconfig');
+    files.ci = join(caseDir, 'ci.kubeconfig');
+    files.token = join(caseDir, 'token');
+
+    const stack = new Stack(new App(), 'Login', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'e2e',
+      clusterEndpoint: Fn.importValue('ClusterEndpoint'),
+      clusterCertificateAuthorityData: Fn.importValue('ClusterCa'),
+      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
+    });
+    provider = new OidcIdentityProvider(stack, 'Provider', { cluster, clientId: CLIENT_ID, identityProviderConfigName: 'sso', ...c.props(issuer.origin) });
+    provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: 'e2e-configmap-reader', users: [c.username] });
+    const people = provider.addKubeconfigOutput('People');
+    const ci = provider.addKubeconfigOutput('Ci', { tokenFile: files.token });
+    const template = Template.fromStack(stack).toJSON();
+
+    const flags = oidcFlagsOf(template);
+    issuerUrl = flags[0][1];
+    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `kubectl-${CASES.indexOf(c)}`);
+    for (const object of [...CLUSTER_OBJECTS, ...kubernetesObjectsOf(template)]) await server.apply(object);
+    writeFileSync(files.token, issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...c.claims }));
+    await server.waitForAuthentication(issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...c.claims }));
+
+    // The outputs as CloudFormation resolves them, with this server as the cluster.
+    const deployTime = {
+      [JSON.stringify({ 'Fn::ImportValue': 'ClusterEndpoint' })]: `https://127.0.0.1:${server.port}`,
+      [JSON.stringify({ 'Fn::ImportValue': 'ClusterCa' })]: pki.ca.toString('base64'),
+    };
+    for (const [output, file] of [[people, files.people], [ci, files.ci]] as const) {
+      writeFileSync(file, resolve(template.Outputs[stack.resolve(output.logicalId)].Value, deployTime));
+    }
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test.each(['people', 'ci'] as const)('%s: kubectl auth whoami is the user and groups usernameFor()/groupFor() predict', async (variant) => {
+    const { code, stdout, stderr } = await kubectl(files[variant], 'auth', 'whoami', '-o', 'json');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const user = JSON.parse(stdout).status.userInfo;
+    expect(user.username).toBe(provider.usernameFor(c.username));
+    expect(user.groups.slice().sort()).toEqual([...c.groups.map(g => provider.groupFor(g)), 'system:authenticated'].sort());
+  });
+
+  test.each(['people', 'ci'] as const)('%s: kubectl auth can-i answers what the bindings grant', async (variant) => {
+    const can = async (...args: string[]) => (await kubectl(files[variant], 'auth', 'can-i', ...args)).stdout.trim();
+    expect(await can('list', 'configmaps', '-n', NAMESPACE)).toBe('yes');
+    expect(await can('delete', 'configmaps', '-n', NAMESPACE)).toBe('no');
+    expect(await can('list', 'configmaps', '-n', 'default')).toBe('no');
+    expect(await can('list', 'secrets', '-n', NAMESPACE)).toBe('no');
+  });
+
+  test('people: the stand-in checks what kubectl passes it (another scope expected: no login)', async () => {
+    const { code, stderr } = await kubectlWith([...kubeloginArgs(), '--oidc-extra-scope=groups'], files.people, 'auth', 'whoami');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('kubelogin stand-in: called with');
+  });
+});
