@@ -1,14 +1,15 @@
-// An example stack: an EKS cluster whose people log in with Okta, and whose CI jobs log in
-// with a Keycloak realm.
+// An example stack: an EKS cluster whose people log in with Okta, whose in-house CI logs in
+// with a Keycloak realm, and whose GitHub Actions deploy job logs in with GitHub's tokens.
 import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { OidcIdentityProvider } from '../src';
+import { OidcIdentityProvider, OidcIssuer } from '../src';
 
 export class PlatformStack extends Stack {
   readonly okta: OidcIdentityProvider;
   readonly keycloak: OidcIdentityProvider;
+  readonly gitHub: OidcIdentityProvider;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -21,15 +22,13 @@ export class PlatformStack extends Stack {
     // Associations wait for this profile: EKS runs one cluster update at a time.
     cluster.addFargateProfile('System', { selectors: [{ namespace: 'kube-system' }] });
 
-    // People: `email` as the user name, Okta groups as `okta:<group>`.
+    // People: the Okta preset (custom authorization server, `email` as the user name, the
+    // `groups` claim), Okta groups as `okta:<group>`.
     this.okta = new OidcIdentityProvider(this, 'Okta', {
       cluster,
-      issuerUrl: 'https://example.okta.com/oauth2/default',
+      issuer: OidcIssuer.okta({ domain: 'example.okta.com' }),
       clientId: '0oa1b2c3d4e5f6g7h8i9',
-      usernameClaim: 'email',
-      groupsClaim: 'groups',
       groupsPrefix: 'okta:',
-      requiredClaims: { hd: 'example.com' },
     });
 
     // Machines: `sub` with the default `<issuer>#` prefix. Associated after Okta.
@@ -39,12 +38,24 @@ export class PlatformStack extends Stack {
       clientId: 'kubernetes',
     });
 
-    // RBAC, spelled for you: Okta group `engineering` may read everything, Okta group
-    // `sre` may administer namespace `payments`, and the CI job may edit there. One kubectl
-    // call per provider applies all of its bindings.
+    // GitHub Actions: only workflows of example-org/platform may log in.
+    this.gitHub = new OidcIdentityProvider(this, 'GitHubActions', {
+      cluster,
+      issuer: OidcIssuer.gitHubActions({ owner: 'example-org', repository: 'platform' }),
+      clientId: 'eks-example',
+    });
+
+    // RBAC, spelled for you: Okta group `engineering` may read everything, Okta group `sre` may
+    // administer namespace `payments`, and the CI jobs may edit there. Each binding is a
+    // resource of its own: removing one from code removes it from the cluster.
     this.okta.addClusterRoleBinding('EngineeringView', { clusterRole: 'view', groups: ['engineering'] });
     this.okta.addRoleBinding('SrePayments', { namespace: 'payments', clusterRole: 'admin', groups: ['sre'] });
     this.keycloak.addRoleBinding('DeployerPayments', { namespace: 'payments', clusterRole: 'edit', users: ['service-account-deployer'] });
+    this.gitHub.addRoleBinding('ProductionDeploy', { namespace: 'payments', clusterRole: 'edit', users: ['repo:example-org/platform:environment:production'] });
+
+    // How to log in: a kubeconfig for people (kubelogin), one for the GitHub job (a token file).
+    this.okta.addKubeconfigOutput('Kubeconfig');
+    this.gitHub.addKubeconfigOutput('Kubeconfig', { tokenFile: '/tmp/eks-token' });
 
     Tags.of(this).add('team', 'platform');
   }

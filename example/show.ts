@@ -1,5 +1,5 @@
 // Prints where the example app's template is, the AWS::EKS::IdentityProviderConfig
-// resources it holds, and the RBAC binding each KubernetesManifest applies.
+// resources it holds, the RBAC binding each KubernetesManifest applies, and its outputs.
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -18,5 +18,8 @@ for (const file of readdirSync(outdir).filter(f => f.endsWith('.template.json'))
       const who = binding.subjects.map((s: { kind: string; name: string }) => `${s.kind} ${s.name}`).join(', ');
       console.log(`  ${binding.kind} ${binding.metadata.name}: ${binding.roleRef.kind} ${binding.roleRef.name}${where} to ${who}`);
     }
+  }
+  for (const [id, output] of Object.entries(template.Outputs ?? {}) as Array<[string, { Description?: unknown }]>) {
+    console.log(`\nOutput ${id}: ${typeof output.Description === 'string' ? output.Description : 'a kubeconfig (resolved at deploy time)'}`);
   }
 }

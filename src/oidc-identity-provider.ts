@@ -399,12 +399,12 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
    * @param id the output's construct id, under this provider
    */
   public addKubeconfigOutput(id: string, options: KubeconfigOptions = {}): CfnOutput {
-    const how = options.tokenFile !== undefined
-      ? `kubectl sends the identity token in ${options.tokenFile}`
-      : 'needs kubelogin (kubectl oidc-login) installed';
+    // CloudFormation wants a literal description: no deploy-time value goes into it.
+    const how = options.tokenFile === undefined ? 'needs kubelogin (kubectl oidc-login) installed'
+      : `kubectl sends the identity token in ${Token.isUnresolved(options.tokenFile) ? 'its token file' : options.tokenFile}`;
     return new CfnOutput(this, id, {
       value: this.kubeconfig(options),
-      description: `kubeconfig for OIDC login to EKS cluster ${this.clusterName} through ${this.identityProviderConfigName}: `
+      description: `kubeconfig for OIDC login to EKS with the identity provider ${this.node.path}: `
         + `save it to a file and run kubectl --kubeconfig <file> auth whoami (${how})`,
     });
   }

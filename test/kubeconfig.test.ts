@@ -100,11 +100,21 @@ describe('clusters and deploy-time values', () => {
     expect(parts).toContainEqual({ 'Fn::GetAtt': [clusterId, 'Endpoint'] });
     expect(parts).toContainEqual({ 'Fn::GetAtt': [clusterId, 'CertificateAuthorityData'] });
     expect(parts).toContainEqual({ Ref: clusterId });
-    expect(JSON.stringify(outputs[key].Description)).toMatch(/kubeconfig for OIDC login to EKS cluster .*save it to a file and run kubectl --kubeconfig <file> auth whoami \(needs kubelogin/);
+    // A literal, as CloudFormation requires of descriptions.
+    expect(outputs[key].Description).toBe('kubeconfig for OIDC login to EKS with the identity provider Stack/Provider: '
+      + 'save it to a file and run kubectl --kubeconfig <file> auth whoami (needs kubelogin (kubectl oidc-login) installed)');
+
     // Put the deploy-time values in, and the YAML reads as the literal one does.
     const resolved = parts.map(part => (typeof part === 'string' ? part
       : JSON.stringify(part) === JSON.stringify({ Ref: clusterId }) ? 'prod' : (part as any)['Fn::GetAtt'][1] === 'Endpoint' ? ENDPOINT : CA)).join('');
     expect(parse(resolved).clusters).toEqual([{ name: 'prod-okta', cluster: { 'server': ENDPOINT, 'certificate-authority-data': CA } }]);
+  });
+
+  test('an output\'s description is a literal, even with a token file that is a deploy-time value', () => {
+    const stack = newStack();
+    const ci = connected(stack).addKubeconfigOutput('Ci', { tokenFile: new CfnParameter(stack, 'TokenFile').valueAsString });
+    expect(Template.fromStack(stack).toJSON().Outputs[stack.resolve(ci.logicalId)].Description).toBe('kubeconfig for OIDC login to EKS with the '
+      + 'identity provider Stack/Provider: save it to a file and run kubectl --kubeconfig <file> auth whoami (kubectl sends the identity token in its token file)');
   });
 
   test('an aws-eks CfnCluster: its attributes', () => {
