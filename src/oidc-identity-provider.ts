@@ -16,6 +16,7 @@ import { entraIssuerProblems, sharedIssuerWarning } from './private/issuer-rules
 import { renderKubeconfig } from './private/kubeconfig-yaml';
 import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } from './private/kubernetes-names';
 import { RbacBindings } from './private/rbac-bindings';
+import { explainToken } from './private/token-rules';
 import {
   issuerUrlProblems,
   prefixProblems,
@@ -25,6 +26,7 @@ import {
   textProblems,
 } from './private/validation';
 import { ClusterRoleBindingOptions, RoleBindingOptions } from './rbac-binding-options';
+import { TokenExplanation } from './token-explanation';
 
 /** The only identity provider type EKS supports. */
 const OIDC = 'oidc';
@@ -87,6 +89,14 @@ export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfi
    * @param id the output's construct id, under this provider
    */
   addKubeconfigOutput(id: string, options?: KubeconfigOptions): CfnOutput;
+
+  /**
+   * What the cluster makes of a token (an encoded JWT): the user and groups it logs in as, or
+   * why it is refused. The signature is not checked.
+   *
+   * @param token the ID token, as kubectl sends it
+   */
+  explainToken(token: string): TokenExplanation;
 
   /**
    * Grants a Role or ClusterRole to identities of this provider in one namespace.
@@ -233,6 +243,13 @@ export interface OidcIdentityProviderAttributes {
   readonly clientId?: string;
 
   /**
+   * The provider's required claims, for `explainToken()`.
+   *
+   * @default - none
+   */
+  readonly requiredClaims?: { [claim: string]: string };
+
+  /**
    * The provider's username claim.
    *
    * @default 'sub'
@@ -277,6 +294,8 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
   protected abstract readonly _clientId?: string;
   /** The scopes of the provider's `OidcIssuer` preset. @internal */
   protected abstract readonly _kubeconfigScopes: string[];
+  /** The required claims, as configured. @internal */
+  protected abstract readonly _requiredClaims: { [claim: string]: string };
   private rbac?: RbacBindings;
 
   /**
@@ -358,19 +377,10 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
    * result in a `CfnOutput` (see `addKubeconfigOutput()`), an SSM parameter or a file asset.
    */
   public kubeconfig(options: KubeconfigOptions = {}): string {
-    const issuerUrl = this._naming.issuerUrl;
-    const clientId = this._clientId;
+    const { issuerUrl, clientId } = this.issuerAndClient('a kubeconfig names it');
     const connection = clusterConnection(this._cluster);
     const clusterEndpoint = options.clusterEndpoint ?? connection.endpoint;
     const certificateAuthorityData = options.certificateAuthorityData ?? connection.certificateAuthorityData;
-    const missing = [
-      ...(issuerUrl === undefined ? ['issuerUrl'] : []),
-      ...(clientId === undefined ? ['clientId'] : []),
-    ];
-    if (missing.length > 0) {
-      throw new Error(invalid(missing.join(' and '), undefined, `the provider ${this.node.path} was imported without it, and a kubeconfig names it`,
-        `Pass ${missing.join(' and ')} to fromOidcIdentityProviderAttributes()`));
-    }
     for (const [option, value, attribute] of [
       ['clusterEndpoint', clusterEndpoint, 'clusterEndpoint'],
       ['certificateAuthorityData', certificateAuthorityData, 'clusterCertificateAuthorityData'],
@@ -385,8 +395,8 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
       contextName: options.contextName ?? `${this.clusterName}-${this.identityProviderConfigName}`,
       clusterEndpoint: clusterEndpoint!,
       certificateAuthorityData: certificateAuthorityData!,
-      issuerUrl: issuerUrl!,
-      clientId: clientId!,
+      issuerUrl,
+      clientId,
       extraScopes: [...new Set(options.extraScopes ?? [...emailScope, ...this._kubeconfigScopes])],
       tokenFile: options.tokenFile,
     });
@@ -410,6 +420,30 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
   }
 
   /**
+   * What the cluster makes of a token: the Kubernetes user and groups it logs in as, or why it
+   * is refused, each problem naming the claim, the value found, the value expected and the fix.
+   * It applies this provider's settings as kube-apiserver's OIDC authenticator does (EKS
+   * configures exactly that authenticator): `iss` byte for byte, `aud`, `exp` (no leeway) and
+   * `nbf` (a minute), the username claim and `email_verified`, required claims, the groups claim,
+   * and the prefixes, as of the current time.
+   *
+   * The signature is not checked: there are no keys at synth time, and a token the cluster did
+   * not get from its issuer is refused however it reads. Deploy-time values (tokens) in the
+   * settings cannot be judged: resolve them first.
+   *
+   * @param token the ID token, as kubectl sends it (kubelogin's `get-token` prints it)
+   */
+  public explainToken(token: string): TokenExplanation {
+    const settings = { ...this._naming, ...this.issuerAndClient('tokens are judged against it'), requiredClaims: this._requiredClaims };
+    const unresolved = Object.entries({ ...settings, ...settings.requiredClaims }).filter(([, value]) => typeof value === 'string' && Token.isUnresolved(value));
+    if (unresolved.length > 0) {
+      throw new Error(invalid(unresolved[0][0], unresolved[0][1], 'it is a deploy-time value, and a token cannot be judged against it at synth time',
+        'Explain the token against the deployed settings: import the provider with their values, or run `npx cdk-eks-oidc explain` on a template with literal settings'));
+    }
+    return explainToken(settings, token, Date.now());
+  }
+
+  /**
    * A reference to this identity provider configuration, for aws-cdk-lib APIs that take an
    * `IIdentityProviderConfigRef`.
    */
@@ -420,6 +454,18 @@ export abstract class OidcIdentityProviderBase extends Resource implements IOidc
       clusterName: this.clusterName,
       type: OIDC,
     };
+  }
+
+  /** The issuer URL and client ID, which an import may lack. */
+  private issuerAndClient(use: string): { issuerUrl: string; clientId: string } {
+    const { issuerUrl } = this._naming;
+    const clientId = this._clientId;
+    if (issuerUrl === undefined || clientId === undefined) {
+      const missing = [...(issuerUrl === undefined ? ['issuerUrl'] : []), ...(clientId === undefined ? ['clientId'] : [])].join(' and ');
+      throw new Error(invalid(missing, undefined, `the provider ${this.node.path} was imported without it, and ${use}`,
+        `Pass ${missing}, and the claims and prefixes the provider is configured with, to fromOidcIdentityProviderAttributes()`));
+    }
+    return { issuerUrl, clientId };
   }
 
   private bindings(): RbacBindings {
@@ -506,6 +552,8 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
   protected readonly _clientId: string;
   /** @internal */
   protected readonly _kubeconfigScopes: string[];
+  /** @internal */
+  protected readonly _requiredClaims: { [claim: string]: string };
   private readonly resource: CfnIdentityProviderConfig;
 
   constructor(scope: Construct, id: string, givenProps: OidcIdentityProviderProps) {
@@ -552,6 +600,7 @@ export class OidcIdentityProvider extends OidcIdentityProviderBase {
     this._cluster = props.cluster;
     this._clientId = props.clientId;
     this._kubeconfigScopes = props.issuer?.kubeconfigScopes ?? [];
+    this._requiredClaims = props.requiredClaims ?? {};
     // The effective props hold the naming settings as they are; the defaults are applied where names are spelled.
     this._naming = props;
 
@@ -624,6 +673,8 @@ class ImportedOidcIdentityProvider extends OidcIdentityProviderBase {
   protected readonly _clientId?: string;
   /** @internal */
   protected readonly _kubeconfigScopes: string[] = [];
+  /** @internal */
+  protected readonly _requiredClaims: { [claim: string]: string };
 
   constructor(scope: Construct, id: string, attrs: OidcIdentityProviderAttributes) {
     super(scope, id, { environmentFromArn: attrs.identityProviderConfigArn });
@@ -632,6 +683,7 @@ class ImportedOidcIdentityProvider extends OidcIdentityProviderBase {
     this.clusterName = attrs.clusterName;
     this._cluster = attrs.cluster;
     this._clientId = attrs.clientId;
+    this._requiredClaims = attrs.requiredClaims ?? {};
     this._naming = attrs;
   }
 }

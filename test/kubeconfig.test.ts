@@ -162,7 +162,7 @@ describe('errors', () => {
     const bare = OidcIdentityProvider.fromIdentityProviderConfigArn(stack, 'Bare', ARN);
     const options = { clusterEndpoint: ENDPOINT, certificateAuthorityData: CA };
     expect(message(() => bare.kubeconfig(options))).toBe('Invalid issuerUrl and clientId undefined: the provider Stack/Bare was imported without it, '
-      + 'and a kubeconfig names it. Pass issuerUrl and clientId to fromOidcIdentityProviderAttributes()');
+      + 'and a kubeconfig names it. Pass issuerUrl and clientId, and the claims and prefixes the provider is configured with, to fromOidcIdentityProviderAttributes()');
     const withSettings = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Okta', {
       clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN, issuerUrl: ISSUER, clientId: 'kubernetes',
     });
