@@ -39,7 +39,8 @@ class Refusal {
 
 export function explainToken(settings: TokenSettings, token: string, nowMs: number): TokenExplanation {
   const refusal = new Refusal();
-  const refused = (extra: Partial<TokenExplanation> = {}): TokenExplanation => ({ accepted: false, groups: [], problems: refusal.problems, ...extra });
+  const refused = (extra: Partial<TokenExplanation> = {}): TokenExplanation =>
+    ({ accepted: false, groups: [], problems: refusal.problems, ...extra });
 
   const parts = token.trim().split('.');
   if (parts.length !== 3) {

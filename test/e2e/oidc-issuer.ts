@@ -17,6 +17,8 @@ export class OidcIssuer {
   }
 
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  /** Paths of issuers whose URL ends in "/", without it. */
+  private readonly slashIssuerPaths = new Set<string>();
   private readonly server: Server;
 
   private constructor(cert: Buffer, key: Buffer) {
@@ -28,10 +30,12 @@ export class OidcIssuer {
       };
       if (path.endsWith(DISCOVERY)) {
         // Reached through the proxy as, e.g., token.actions.githubusercontent.com, it is that issuer.
-        const issuerUrl = `https://${req.headers.host}${path.slice(0, -DISCOVERY.length)}`;
+        const base = `https://${req.headers.host}${path.slice(0, -DISCOVERY.length)}`;
+        // An issuer URL ending in "/" (Auth0's) has its discovery document at <issuer without the "/">/.well-known/...
+        const issuerUrl = this.slashIssuerPaths.has(path.slice(0, -DISCOVERY.length)) ? `${base}/` : base;
         return reply({
           issuer: issuerUrl,
-          jwks_uri: `${issuerUrl}/jwks`,
+          jwks_uri: `${base}/jwks`,
           response_types_supported: ['id_token'],
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
@@ -57,8 +61,22 @@ export class OidcIssuer {
   mint(claims: Record<string, unknown>, signingKey: KeyObject = this.keys.privateKey): string {
     const now = Math.floor(Date.now() / 1000);
     const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-    const unsigned = `${encode({ alg: 'RS256', typ: 'JWT', kid: KID })}.${encode({ iat: now, exp: now + 600, ...claims })}`;
+    return this.sign(`${encode({ alg: 'RS256', typ: 'JWT', kid: KID })}.${encode({ iat: now, exp: now + 600, ...claims })}`, signingKey);
+  }
+
+  /** The header and payload parts given, as they are, signed with RS256 by this issuer's key (whatever the header says). */
+  sign(unsigned: string, signingKey: KeyObject = this.keys.privateKey): string {
     return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(signingKey).toString('base64url')}`;
+  }
+
+  /** Serves `<origin><path>/` as an issuer URL with its trailing "/", as Auth0's are. */
+  addSlashIssuer(path: string): void {
+    this.slashIssuerPaths.add(path);
+  }
+
+  /** The key id the issuer's JWKS names. */
+  get kid(): string {
+    return KID;
   }
 
   stop(): Promise<void> {
