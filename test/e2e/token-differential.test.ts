@@ -89,7 +89,9 @@ function claimsOf(config: Configuration, issuerUrl: string, m: Mutations): Recor
     delete claims.iss;
     claims.ISS = issuerUrl;
   }
-  set('aud', m.aud, CLIENT_ID, { 'list-with': ['other', CLIENT_ID], 'list-without': ['other'], 'other': 'other', 'number': 1, 'null': null, 'list-number': [CLIENT_ID, 1] });
+  set('aud', m.aud, CLIENT_ID, {
+    'list-with': ['other', CLIENT_ID], 'list-without': ['other'], 'other': 'other', 'number': 1, 'null': null, 'list-number': [CLIENT_ID, 1],
+  });
   set('exp', m.exp, now + 600, {
     'past': now - m.seconds, 'string': String(now + 600), 'bad-string': 'tomorrow', 'float': now + m.seconds + 0.75, 'null': null, 'bool': true,
   });
