@@ -96,7 +96,8 @@ function claimsOf(config: Configuration, issuerUrl: string, m: Mutations): Recor
     'past': now - m.seconds, 'string': String(now + 600), 'bad-string': 'tomorrow', 'float': now + m.seconds + 0.75, 'null': null, 'bool': true,
   });
   if (m.nbf !== 'absent') {
-    claims.nbf = { within: now + Math.min(m.seconds, 50), beyond: now + 65 + m.seconds, past: now - m.seconds, string: String(now - 10), null: null }[m.nbf];
+    const nbf = { within: now + Math.min(m.seconds, 50), beyond: now + 65 + m.seconds, past: now - m.seconds, string: String(now - 10), null: null };
+    claims.nbf = nbf[m.nbf];
   }
   set('iat', m.iat, now, { 'null': null, 'string': String(now), 'bad-string': 'now' });
   set('sub', m.sub, 'user-0a1b', { null: null, number: 42 });
