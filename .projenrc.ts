@@ -55,6 +55,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
   },
   gitignore: ['cdk.out/', '/example/cdk.out/'],
+  // `npx cdk-eks-oidc explain`: why a token is refused, from a synthesized template
+  bin: { 'cdk-eks-oidc': 'lib/cli/index.js' },
 });
 
 // Develop and test against the newest aws-cdk-lib; users only need the floor (peer dependency).
