@@ -1,5 +1,8 @@
 """OidcIdentityProvider through the Python API: props, names, errors, warnings and imports."""
+import base64
+import json
 import re
+import time
 
 import pytest
 from aws_cdk import Annotations as CoreAnnotations, Tags
@@ -119,3 +122,23 @@ def test_an_unpinned_shared_issuer_is_a_warning(stack, cluster):
     warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("sharedIssuerNotPinned"))
     assert len(warnings) == 1
     assert "Require one of repository_owner, repository_owner_id, repository, repository_id" in warnings[0].entry.data
+
+
+def _jwt(**claims):
+    """An encoded JWT (unsigned: explain_token does not check signatures) with valid times."""
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+    now = int(time.time())
+    return f'{part({"alg": "RS256"})}.{part({"exp": now + 600, "iat": now, **claims})}.c2ln'
+
+
+def test_explain_token_says_who_a_token_is_or_why_it_is_refused(stack, cluster):
+    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
+                                    username_claim="email", groups_claim="groups", groups_prefix="okta:")
+    accepted = provider.explain_token(_jwt(iss=ISSUER, aud="kubernetes", email="alice@example.com", groups=["eng"]))
+    assert (accepted.accepted, accepted.username, accepted.groups, accepted.problems) == (
+        True, "alice@example.com", ["okta:eng"], [])
+    refused = provider.explain_token(_jwt(iss=ISSUER + "/", aud="other", email="alice@example.com"))
+    assert not refused.accepted and refused.username is None
+    assert [p.split(":")[0] for p in refused.problems] == ["iss", "aud"]
+    assert "differ only in a trailing \"/\"" in refused.problems[0]

@@ -11,6 +11,7 @@ import io.github.cdkeksoidc.OidcIdentityProvider;
 import io.github.cdkeksoidc.OidcIdentityProviderAttributes;
 import io.github.cdkeksoidc.OidcIssuer;
 import io.github.cdkeksoidc.OktaIssuerOptions;
+import io.github.cdkeksoidc.TokenExplanation;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -145,5 +146,25 @@ class OidcIdentityProviderTest {
         RuntimeException error = assertThrows(RuntimeException.class,
                 () -> OidcIssuer.okta(OktaIssuerOptions.builder().domain("https://example.okta.com").build()));
         assertTrue(error.getMessage().contains("Invalid domain \"https://example.okta.com\": it must be a domain name alone"), error.getMessage());
+    }
+
+    /** An encoded JWT (unsigned: explainToken does not check signatures) with valid times. */
+    private static String jwt(String claims) {
+        long now = System.currentTimeMillis() / 1000;
+        java.util.function.Function<String, String> part = json -> java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return part.apply("{\"alg\":\"RS256\"}") + "." + part.apply("{\"exp\":" + (now + 600) + "," + claims + "}") + ".c2ln";
+    }
+
+    @Test
+    void explainTokenSaysWhoATokenIsOrWhyItIsRefused() {
+        OidcIdentityProvider provider = okta().groupsClaim("groups").groupsPrefix("okta:").build();
+        TokenExplanation accepted = provider.explainToken(jwt("\"iss\":\"" + ISSUER + "\",\"aud\":[\"kubernetes\"],\"sub\":\"0a1b\",\"groups\":\"eng\""));
+        assertTrue(accepted.getAccepted());
+        assertEquals(ISSUER + "#0a1b", accepted.getUsername());
+        assertEquals(List.of("okta:eng"), accepted.getGroups());
+        TokenExplanation refused = provider.explainToken(jwt("\"iss\":\"" + ISSUER + "\",\"aud\":\"kubernetes\""));
+        assertEquals(false, refused.getAccepted());
+        assertTrue(refused.getProblems().get(0).startsWith("sub: found nothing, expected a string (the username claim)"), refused.getProblems().toString());
     }
 }
