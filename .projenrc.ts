@@ -1,4 +1,5 @@
-import { awscdk, javascript } from 'projen';
+import { readFileSync } from 'fs';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** The lowest aws-cdk-lib that has both the stable `aws-eks-v2` module and `IClusterRef`. */
 const CDK_FLOOR = '2.240.0';
@@ -6,6 +7,8 @@ const CDK_FLOOR = '2.240.0';
 const CDK_DEV = '2.276.0';
 /** kubectl for the clusters of the tests and of the README's examples. */
 const KUBECTL_LAYER = '^2.1.0';
+/** The CDK CLI: the first release that reads the cloud assemblies of CDK_DEV (schema 55). */
+const CDK_CLI = '2.1148.1';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-eks-oidc',
@@ -23,8 +26,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_FLOOR,
   constructsVersion: '10.0.5',
   peerDependencyOptions: { pinnedDevDependency: false },
-  github: false,
-  release: false,
+  // Pull-request builds and releases to npm, PyPI and Maven Central, versioned by conventional
+  // commits. The first release is 0.1.0: the API may still change before 1.0.
+  github: true,
+  release: true,
+  releaseToNpm: true,
+  nextVersionCommand: 'test -n "$LATEST_TAG" || echo 0.1.0',
+  depsUpgrade: false,
+  githubOptions: { mergify: false },
   publishToPypi: {
     distName: 'cdk-eks-oidc',
     module: 'cdk_eks_oidc',
@@ -70,11 +79,22 @@ project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1',
 
 project.addPackageIgnore('/example/');
 
+// The example is a CDK app: `cd example && npx cdk synth`, with the feature flags that `cdk init`
+// gives a new app of this aws-cdk-lib.
+project.addDevDeps(`aws-cdk@${CDK_CLI}`);
+new JsonFile(project, 'example/cdk.json', {
+  obj: {
+    app: 'npx ts-node --project ../tsconfig.dev.json app.ts',
+    requireApproval: 'broadening',
+    watch: { include: ['**'], exclude: ['cdk.json', 'cdk.out', '**/*.d.ts', '**/*.js'] },
+    context: JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')),
+  },
+});
+
 project.addTask('example', {
-  description: 'Synthesize the example app offline and print the AWS::EKS::IdentityProviderConfig it produced',
-  env: { CDK_OUTDIR: 'example/cdk.out' },
+  description: 'Synthesize the example app offline with the CDK CLI and print the AWS::EKS::IdentityProviderConfig it produced',
   steps: [
-    { exec: 'ts-node --project tsconfig.dev.json example/app.ts' },
+    { exec: 'cdk synth --quiet --no-notices', cwd: 'example' },
     { exec: 'ts-node --project tsconfig.dev.json example/show.ts' },
   ],
 });
@@ -126,13 +146,17 @@ project.addTask('integ:update', {
   description: 'Rewrite the integration tests\' snapshots (no deploy)',
   exec: 'bash test/integ/run.sh --update',
 });
+project.addTask('test:release', {
+  description: 'Release checks that need no registry account: actionlint on the workflows, twine on dist/python, the npm tarball, the POM and the wheel metadata',
+  exec: 'bash test/release/run.sh',
+});
 project.addTask('test:cfn-lint', {
   description: 'cfn-lint (from PyPI) on the example app, the integ snapshot and generated configurations',
   exec: 'bash test/cfn-lint/run.sh',
 });
 
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, the Python and Java suites, kube-apiserver end to end with the deploy simulator, cfn-lint, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, release checks, the Python and Java suites, kube-apiserver end to end with the deploy simulator, the example through the CDK CLI, cfn-lint, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
@@ -144,6 +168,7 @@ project.addTask('ci', {
     { spawn: 'integ' },
     { spawn: 'package:python' },
     { spawn: 'package:java' },
+    { spawn: 'test:release' },
     { spawn: 'test:python' },
     { spawn: 'test:java' },
     { spawn: 'test:e2e' },

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Release checks that need no registry account, on what `npx projen package-all` built into dist/:
+# actionlint on the generated GitHub workflows, twine on the wheel and sdist, and what the npm
+# tarball, the jar's POM and the wheel's metadata hold (packages.ts). Tools are cached under ~/.cache.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cache="$HOME/.cache/cdk-eks-oidc"
+
+actionlint_version=v1.7.12
+actionlint="$cache/actionlint-$actionlint_version/actionlint"
+if ! "$actionlint" -version >/dev/null 2>&1; then
+  GOBIN="$(dirname "$actionlint")" GOTOOLCHAIN=local GOFLAGS=-mod=mod GOMODCACHE="$cache/gomod" GOCACHE="$cache/gocache" \
+    go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
+fi
+"$actionlint" -no-color .github/workflows/*.yml
+echo "actionlint $actionlint_version: .github/workflows/*.yml clean"
+
+twine_version=7.0.0
+venv="$cache/twine-$twine_version"
+if ! "$venv/bin/twine" --version >/dev/null 2>&1; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "twine==$twine_version"
+fi
+"$venv/bin/twine" check --strict dist/python/*
+
+exec npx ts-node --project tsconfig.dev.json test/release/packages.ts
