@@ -6,16 +6,13 @@
 // so a stand-in `kubectl-oidc_login` on PATH checks that kubectl calls it with exactly the
 // arguments kubelogin documents, and answers with an ExecCredential as kubelogin does.
 import { execFile } from 'child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { chmodSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ApiServer, Etcd } from './control-plane';
-import { kubernetesBinaries } from './kubernetes-binaries';
-import { OidcIssuer as TestIssuer } from './oidc-issuer';
-import { makePki, Pki } from './pki';
+import { ApiServer } from './control-plane';
+import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf, oidcFlagsOf, resolve } from './template';
 import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer } from '../../src';
 
@@ -95,27 +92,12 @@ const CASES: Case[] = [
   },
 ];
 
-let pki: Pki;
-let issuer: TestIssuer;
-let etcd: Etcd;
-let dir: string;
-const binaries = kubernetesBinaries();
+const env = e2eEnvironment('kubectl');
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-kubectl-'));
-  pki = makePki(dir);
-  const serving = pki.serving('issuer');
-  issuer = await TestIssuer.start(serving.cert, serving.key);
-  etcd = await Etcd.start(binaries.etcd, dir);
-  mkdirSync(join(dir, 'stand-ins'));
-  writeFileSync(join(dir, 'stand-ins', 'kubectl-oidc_login'), KUBELOGIN_STAND_IN);
-  chmodSync(join(dir, 'stand-ins', 'kubectl-oidc_login'), 0o755);
-});
-
-afterAll(async () => {
-  await etcd?.process.stop();
-  await issuer?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  mkdirSync(join(env.dir, 'stand-ins'));
+  writeFileSync(join(env.dir, 'stand-ins', 'kubectl-oidc_login'), KUBELOGIN_STAND_IN);
+  chmodSync(join(env.dir, 'stand-ins', 'kubectl-oidc_login'), 0o755);
 });
 
 describe.each(CASES)('$name', (c) => {
@@ -130,19 +112,19 @@ describe.each(CASES)('$name', (c) => {
     ...c.scopes.map(scope => `--oidc-extra-scope=${scope}`)];
   type Result = { code: number; stdout: string; stderr: string };
   const kubectlWith = (expectedArgs: string[], kubeconfig: string, ...args: string[]) => new Promise<Result>(done => {
-    const env = {
+    const environment = {
       ...process.env,
-      PATH: `${binaries.dir}:${join(dir, 'stand-ins')}:${process.env.PATH}`,
+      PATH: `${env.binaries.dir}:${join(env.dir, 'stand-ins')}:${process.env.PATH}`,
       EXPECTED_ARGS: JSON.stringify(expectedArgs),
       TOKEN_FILE: files.token,
     };
-    execFile(binaries.kubectl, ['--kubeconfig', kubeconfig, ...args], { env }, (error, stdout, stderr) =>
+    execFile(env.binaries.kubectl, ['--kubeconfig', kubeconfig, ...args], { env: environment }, (error, stdout, stderr) =>
       done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
   });
   const kubectl = (kubeconfig: string, ...args: string[]) => kubectlWith(kubeloginArgs(), kubeconfig, ...args);
 
   beforeAll(async () => {
-    caseDir = join(dir, `case-${CASES.indexOf(c)}`);
+    caseDir = join(env.dir, `case-${CASES.indexOf(c)}`);
     mkdirSync(caseDir);
     files.people = join(caseDir, 'people.kubeconfig');
     files.ci = join(caseDir, 'ci.kubeconfig');
@@ -155,7 +137,7 @@ describe.each(CASES)('$name', (c) => {
       clusterCertificateAuthorityData: Fn.importValue('ClusterCa'),
       kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
     });
-    provider = new OidcIdentityProvider(stack, 'Provider', { cluster, clientId: CLIENT_ID, identityProviderConfigName: 'sso', ...c.props(issuer.origin) });
+    provider = new OidcIdentityProvider(stack, 'Provider', { cluster, clientId: CLIENT_ID, identityProviderConfigName: 'sso', ...c.props(env.issuer.origin) });
     provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: 'e2e-configmap-reader', users: [c.username] });
     const people = provider.addKubeconfigOutput('People');
     const ci = provider.addKubeconfigOutput('Ci', { tokenFile: files.token });
@@ -163,15 +145,15 @@ describe.each(CASES)('$name', (c) => {
 
     const flags = oidcFlagsOf(template);
     issuerUrl = flags[0][1];
-    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `kubectl-${CASES.indexOf(c)}`);
+    server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, flags, `kubectl-${CASES.indexOf(c)}`);
     for (const object of [...CLUSTER_OBJECTS, ...kubernetesObjectsOf(template)]) await server.apply(object);
-    writeFileSync(files.token, issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...c.claims }));
-    await server.waitForAuthentication(issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...c.claims }));
+    writeFileSync(files.token, env.issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...c.claims }));
+    await server.waitForAuthentication(env.issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...c.claims }));
 
     // The outputs as CloudFormation resolves them, with this server as the cluster.
     const deployTime = {
       [JSON.stringify({ 'Fn::ImportValue': 'ClusterEndpoint' })]: `https://127.0.0.1:${server.port}`,
-      [JSON.stringify({ 'Fn::ImportValue': 'ClusterCa' })]: pki.ca.toString('base64'),
+      [JSON.stringify({ 'Fn::ImportValue': 'ClusterCa' })]: env.pki.ca.toString('base64'),
     };
     for (const [output, file] of [[people, files.people], [ci, files.ci]] as const) {
       writeFileSync(file, resolve(template.Outputs[stack.resolve(output.logicalId)].Value, deployTime));

@@ -2,16 +2,11 @@
 // synthesize a stack through the public API, start kube-apiserver with the OIDC flags that the
 // template's AWS::EKS::IdentityProviderConfig says, apply the template's RBAC manifests, and let
 // the server say who each token is and what it may do.
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ApiServer, Etcd } from './control-plane';
-import { kubernetesBinaries } from './kubernetes-binaries';
-import { OidcIssuer } from './oidc-issuer';
-import { makePki, Pki } from './pki';
+import { ApiServer } from './control-plane';
+import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf, oidcFlagsOf } from './template';
 import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
 
@@ -79,25 +74,7 @@ const BOB = { sub: 'bob-9z8y', email: 'bob@example.com', email_verified: true, p
 const MALLORY = { sub: 'mallory-7c6d', email: 'mallory@example.com', email_verified: true, preferred_username: 'mallory', groups: [] };
 type Identity = typeof ALICE;
 
-let pki: Pki;
-let issuer: OidcIssuer;
-let etcd: Etcd;
-let dir: string;
-const binaries = kubernetesBinaries();
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-e2e-'));
-  pki = makePki(dir);
-  const serving = pki.serving('issuer');
-  issuer = await OidcIssuer.start(serving.cert, serving.key);
-  etcd = await Etcd.start(binaries.etcd, dir);
-});
-
-afterAll(async () => {
-  await etcd?.process.stop();
-  await issuer?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const env = e2eEnvironment('e2e');
 
 /** The stack of one case, synthesized through the public API, and the provider in it. */
 function synthesize(c: Case, issuerUrl: string) {
@@ -126,7 +103,7 @@ describe.each(CASES)('$name', (c) => {
   let provider: OidcIdentityProvider;
   let groupsClaim: string | undefined;
 
-  const token = ({ groups, ...identity }: Identity, extra: Record<string, unknown> = {}) => issuer.mint({
+  const token = ({ groups, ...identity }: Identity, extra: Record<string, unknown> = {}) => env.issuer.mint({
     iss: issuerUrl,
     aud: CLIENT_ID,
     ...identity,
@@ -158,12 +135,12 @@ describe.each(CASES)('$name', (c) => {
   const status = async (jwt: string, method: string, path: string, body?: unknown) => (await server.request(jwt, method, path, body)).status;
 
   beforeAll(async () => {
-    issuerUrl = issuer.origin + c.issuerPath;
+    issuerUrl = env.issuer.origin + c.issuerPath;
     const synthesized = synthesize(c, issuerUrl);
     provider = synthesized.provider;
     const flags = oidcFlagsOf(synthesized.template);
     groupsClaim = flags.find(([flag]) => flag === 'groups-claim')?.[1];
-    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `case-${CASES.indexOf(c)}`);
+    server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, flags, `case-${CASES.indexOf(c)}`);
     await withLog(async () => {
       for (const object of [...CLUSTER_OBJECTS, ...kubernetesObjectsOf(synthesized.template)]) await server.apply(object);
       await server.waitForAuthentication(token(ALICE));

@@ -3,18 +3,13 @@
 // the identity provider's log in as usernameFor()/groupFor() predict, or are refused with 401.
 // Presets whose issuer URL is a public host (GitHub Actions, Cognito) reach the local issuer
 // through a loopback proxy that only knows those hosts.
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ApiServer, Etcd } from './control-plane';
+import { ApiServer } from './control-plane';
+import { e2eEnvironment } from './environment';
 import { IssuerProxy } from './issuer-proxy';
-import { kubernetesBinaries } from './kubernetes-binaries';
-import { OidcIssuer as TestIssuer } from './oidc-issuer';
-import { makePki, Pki } from './pki';
 import { kubernetesObjectsOf, oidcFlagsOf, resolve } from './template';
 import { OidcIdentityProvider, OidcIssuer } from '../../src';
 
@@ -107,38 +102,26 @@ const CASES: PresetCase[] = [
   },
 ];
 
-let pki: Pki;
-let issuer: TestIssuer;
+const env = e2eEnvironment('presets', [GITHUB, COGNITO]);
 let proxy: IssuerProxy;
-let etcd: Etcd;
-let dir: string;
-const binaries = kubernetesBinaries();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-presets-'));
-  pki = makePki(dir, [GITHUB, COGNITO]);
-  const serving = pki.serving('issuer');
-  issuer = await TestIssuer.start(serving.cert, serving.key);
-  proxy = await IssuerProxy.start([GITHUB, COGNITO], issuer.port);
-  etcd = await Etcd.start(binaries.etcd, dir);
+  proxy = await IssuerProxy.start([GITHUB, COGNITO], env.issuer.port);
 });
 
 afterAll(async () => {
-  await etcd?.process.stop();
   await proxy?.stop();
-  await issuer?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.each(CASES)('$name', (c) => {
   let server: ApiServer;
   let stack: Stack;
   let provider: OidcIdentityProvider;
-  /** The issuer URL, as CloudFormation resolves it: the Cognito pool's is a deploy-time value. */
+  /** The env.issuer URL, as CloudFormation resolves it: the Cognito pool's is a deploy-time value. */
   let issuerUrl: string;
   /** A name the provider spells, as CloudFormation resolves it. */
   const deployed = (value: string) => resolve(stack.resolve(value));
-  const token = (claims: Record<string, unknown>) => issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...claims });
+  const token = (claims: Record<string, unknown>) => env.issuer.mint({ iss: issuerUrl, aud: CLIENT_ID, ...claims });
   const who = async (jwt: string) => {
     const response = await server.request(jwt, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews',
       { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
@@ -152,12 +135,12 @@ describe.each(CASES)('$name', (c) => {
       clusterName: 'e2e',
       kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
     });
-    provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuer: c.issuer(stack, issuer.origin), clientId: CLIENT_ID });
+    provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuer: c.issuer(stack, env.issuer.origin), clientId: CLIENT_ID });
     c.bind(provider);
     const template = Template.fromStack(stack).toJSON();
     const flags = oidcFlagsOf(template);
     issuerUrl = deployed(provider.issuerUrl);
-    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, flags, `preset-${CASES.indexOf(c)}`,
+    server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, flags, `preset-${CASES.indexOf(c)}`,
       { ...process.env, HTTPS_PROXY: proxy.url, https_proxy: proxy.url, NO_PROXY: '', no_proxy: '' });
     for (const object of [READER, ...kubernetesObjectsOf(template)]) await server.apply(object);
     await server.waitForAuthentication(token(c.bound));
@@ -167,9 +150,9 @@ describe.each(CASES)('$name', (c) => {
     await server?.stop();
   });
 
-  test('the issuer URL is the preset\'s public one, reached through the proxy', () => {
+  test('the env.issuer URL is the preset\'s public one, reached through the proxy', () => {
     if (c.host === undefined) {
-      expect(issuerUrl).toBe(`${issuer.origin}/realms/platform`);
+      expect(issuerUrl).toBe(`${env.issuer.origin}/realms/platform`);
       return;
     }
     expect(new URL(issuerUrl).host).toBe(c.host);

@@ -4,18 +4,16 @@
 // real kube-apiserver. After every deploy the cluster's bindings are exactly the template's plus
 // the cluster's own, and access reviews show every grant of the template present and every
 // removed one gone.
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApiServer, Etcd } from './control-plane';
+import { ApiServer } from './control-plane';
 import { DeploySimulator, EksModule } from './deploy-simulator';
-import { kubernetesBinaries } from './kubernetes-binaries';
-import { makePki, Pki } from './pki';
+import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf } from './template';
 import { OidcIdentityProvider } from '../../src';
 
@@ -124,21 +122,7 @@ function synthesize(module: EksModule, bindings: Binding[]) {
 const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
 const subjectKey = (s: { kind: string; name: string }) => `${s.kind}:${s.name}`;
 
-let pki: Pki;
-let etcd: Etcd;
-let dir: string;
-const binaries = kubernetesBinaries();
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-deploys-'));
-  pki = makePki(dir);
-  etcd = await Etcd.start(binaries.etcd, dir);
-});
-
-afterAll(async () => {
-  await etcd?.process.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const env = e2eEnvironment('deploys');
 
 describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of the module', (module) => {
   let server: ApiServer;
@@ -147,10 +131,10 @@ describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of 
   let builtIn: Map<string, string>;
 
   const simulator = (name: string) => {
-    const workDir = join(dir, module, name);
+    const workDir = join(env.dir, module, name);
     mkdirSync(workDir, { recursive: true });
     return new DeploySimulator({
-      module, binDir: binaries.dir, kubeconfig, clusterName: CLUSTER_NAME, workDir, roleArn: module === 'aws-eks' ? KUBECTL_ROLE : undefined,
+      module, binDir: env.binaries.dir, kubeconfig, clusterName: CLUSTER_NAME, workDir, roleArn: module === 'aws-eks' ? KUBECTL_ROLE : undefined,
     });
   };
   const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
@@ -211,9 +195,9 @@ describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of 
   }
 
   beforeAll(async () => {
-    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, [], module);
+    server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, [], module);
     for (const object of CLUSTER_OBJECTS) await server.apply(object);
-    kubeconfig = server.writeAdminKubeconfig(join(pki.dir, module));
+    kubeconfig = server.writeAdminKubeconfig(join(env.pki.dir, module));
     builtIn = new Map([...await clusterBindings()].map(([key, item]) => [key, JSON.stringify(item)]));
     expect(builtIn.has('ClusterRoleBinding//cluster-admin')).toBe(true);
   });

@@ -5,17 +5,13 @@
 // (SelfSubjectReview), and asserts that explainToken() agrees on every one: accepted exactly when
 // the server accepts, and then with the same user name and groups. Generated times stay seconds
 // away from the boundaries, so the two clocks cannot disagree. FC_SEED changes the run.
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fc from 'fast-check';
-import { ApiServer, Etcd } from './control-plane';
-import { kubernetesBinaries } from './kubernetes-binaries';
+import { ApiServer } from './control-plane';
+import { e2eEnvironment } from './environment';
 import { OidcIssuer as TestIssuer } from './oidc-issuer';
-import { makePki, Pki } from './pki';
 import { oidcFlagsOf } from './template';
 import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
 
@@ -124,25 +120,10 @@ function tokenOf(issuer: TestIssuer, claims: Record<string, unknown>, m: Mutatio
   return m.shape === 'two-parts' ? token.split('.').slice(0, 2).join('.') : token;
 }
 
-let pki: Pki;
-let issuer: TestIssuer;
-let etcd: Etcd;
-let dir: string;
-const binaries = kubernetesBinaries();
+const env = e2eEnvironment('differential');
 const compared: Array<{ configuration: string; tokens: number; accepted: number; ms: number }> = [];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-differential-'));
-  pki = makePki(dir);
-  const serving = pki.serving('issuer');
-  issuer = await TestIssuer.start(serving.cert, serving.key);
-  etcd = await Etcd.start(binaries.etcd, dir);
-});
-
-afterAll(async () => {
-  await etcd?.process.stop();
-  await issuer?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
   const total = compared.reduce((sum, c) => sum + c.tokens, 0);
   // The figure the README reports: how many tokens were compared, and how long it took.
   console.log(`differential: ${total} tokens compared with kube-apiserver, every one in agreement\n${JSON.stringify(compared, undefined, 1)}`);
@@ -154,14 +135,14 @@ describe.each(CONFIGURATIONS)('$name', (config) => {
   let issuerUrl: string;
 
   beforeAll(async () => {
-    issuerUrl = issuer.origin + config.issuerPath;
-    if (config.issuerPath.endsWith('/')) issuer.addSlashIssuer(config.issuerPath.slice(0, -1));
+    issuerUrl = env.issuer.origin + config.issuerPath;
+    if (config.issuerPath.endsWith('/')) env.issuer.addSlashIssuer(config.issuerPath.slice(0, -1));
     const stack = new Stack(new App(), 'Differential', { env: { account: '111111111111', region: 'eu-west-1' } });
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'e2e' });
     provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuerUrl, clientId: CLIENT_ID, ...config.props });
-    server = await ApiServer.start(binaries.kubeApiServer, pki, etcd, oidcFlagsOf(Template.fromStack(stack).toJSON()), `differential-${CONFIGURATIONS.indexOf(config)}`);
+    server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, oidcFlagsOf(Template.fromStack(stack).toJSON()), `differential-${CONFIGURATIONS.indexOf(config)}`);
     const valid = { ...Object.fromEntries(PARTS.map(part => [part, BREAKS[part][0]])), seconds: 5 } as Mutations;
-    await server.waitForAuthentication(tokenOf(issuer, claimsOf(config, issuerUrl, valid), valid));
+    await server.waitForAuthentication(tokenOf(env.issuer, claimsOf(config, issuerUrl, valid), valid));
   });
 
   afterAll(async () => {
@@ -174,7 +155,7 @@ describe.each(CONFIGURATIONS)('$name', (config) => {
     let accepted = 0;
     for (const m of cases) {
       const claims = claimsOf(config, issuerUrl, m);
-      const token = tokenOf(issuer, claims, m);
+      const token = tokenOf(env.issuer, claims, m);
       const response = await server.request(token, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews',
         { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
       const explanation = provider.explainToken(token);

@@ -15,13 +15,6 @@ fi
 "$actionlint" -no-color .github/workflows/*.yml
 echo "actionlint $actionlint_version: .github/workflows/*.yml clean"
 
-twine_version=7.0.0
-venv="$cache/twine-$twine_version"
-if ! "$venv/bin/twine" --version >/dev/null 2>&1; then
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "twine==$twine_version"
-fi
-"$venv/bin/twine" check --strict dist/python/*
+"$(bash test/python-tool.sh twine 7.0.0)/twine" check --strict dist/python/*
 
 exec npx ts-node --project tsconfig.dev.json test/release/packages.ts
