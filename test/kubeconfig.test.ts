@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { parse } from 'yaml';
 import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer } from '../src';
-import { ISSUER, newStack, provider } from './util';
+import { errorOf, ISSUER, newStack, provider } from './util';
 
 const ENDPOINT = 'https://ABCDEF0123456789.gr7.eu-west-1.eks.amazonaws.com';
 const CA = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUM=';
@@ -137,31 +137,22 @@ describe('clusters and deploy-time values', () => {
 });
 
 describe('errors', () => {
-  const message = (make: () => unknown) => {
-    try {
-      make();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return undefined;
-  };
-
   test('an import without endpoint or CA: the option to pass', () => {
     const stack = newStack();
     const p = provider(stack);
-    expect(message(() => p.kubeconfig())).toBe('Invalid clusterEndpoint undefined: the cluster of Stack/Provider does not know it '
+    expect(errorOf(() => p.kubeconfig())).toBe('Invalid clusterEndpoint undefined: the cluster of Stack/Provider does not know it '
       + '(an import without clusterEndpoint, or no cluster). Pass clusterEndpoint to kubeconfig(), or import the cluster with clusterEndpoint');
-    expect(message(() => p.kubeconfig({ clusterEndpoint: ENDPOINT }))).toBe('Invalid certificateAuthorityData undefined: the cluster of Stack/Provider '
+    expect(errorOf(() => p.kubeconfig({ clusterEndpoint: ENDPOINT }))).toBe('Invalid certificateAuthorityData undefined: the cluster of Stack/Provider '
       + 'does not know it (an import without clusterCertificateAuthorityData, or no cluster). '
       + 'Pass certificateAuthorityData to kubeconfig(), or import the cluster with clusterCertificateAuthorityData');
-    expect(message(() => p.kubeconfig({ clusterEndpoint: ENDPOINT, certificateAuthorityData: CA }))).toBeUndefined();
+    expect(errorOf(() => p.kubeconfig({ clusterEndpoint: ENDPOINT, certificateAuthorityData: CA }))).toBeUndefined();
   });
 
   test('an imported provider without issuer URL or client ID: both named', () => {
     const stack = newStack();
     const bare = OidcIdentityProvider.fromIdentityProviderConfigArn(stack, 'Bare', ARN);
     const options = { clusterEndpoint: ENDPOINT, certificateAuthorityData: CA };
-    expect(message(() => bare.kubeconfig(options))).toBe('Invalid issuerUrl and clientId undefined: the provider Stack/Bare was imported without it, '
+    expect(errorOf(() => bare.kubeconfig(options))).toBe('Invalid issuerUrl and clientId undefined: the provider Stack/Bare was imported without it, '
       + 'and a kubeconfig names it. Pass issuerUrl and clientId, and the claims and prefixes the provider is configured with, to fromOidcIdentityProviderAttributes()');
     const withSettings = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Okta', {
       clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN, issuerUrl: ISSUER, clientId: 'kubernetes',

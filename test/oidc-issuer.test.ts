@@ -2,7 +2,7 @@ import { Annotations as CoreAnnotations, CfnParameter, Stack } from 'aws-cdk-lib
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { OidcIdentityProviderProps, OidcIssuer } from '../src';
-import { importedCluster, newStack, provider } from './util';
+import { errorOf, importedCluster, newStack, provider } from './util';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CONFIG = 'AWS::EKS::IdentityProviderConfig';
@@ -16,15 +16,6 @@ function oidcOf(stack: Stack): any {
   const [config] = Object.values(Template.fromStack(stack).findResources(CONFIG)) as any[];
   return config.Properties.Oidc;
 }
-
-const error = (make: () => unknown) => {
-  try {
-    make();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-};
 
 describe('each preset\'s template', () => {
   test.each<[string, () => OidcIssuer, object]>([
@@ -141,32 +132,32 @@ describe('explicit props win over the preset', () => {
 describe('validation', () => {
   test('exactly one of issuer and issuerUrl', () => {
     const fix = 'Pass issuer (a preset such as OidcIssuer.okta({ domain }), or OidcIssuer.fromUrl(url)) or issuerUrl alone';
-    expect(error(() => provider(newStack(), { issuer: OidcIssuer.fromUrl('https://a.example.com') })))
+    expect(errorOf(() => provider(newStack(), { issuer: OidcIssuer.fromUrl('https://a.example.com') })))
       .toBe(`Invalid issuerUrl "https://idp.example.com": give exactly one of issuer and issuerUrl, but issuer is given too. ${fix}`);
-    expect(error(() => provider(newStack(), { issuerUrl: undefined })))
+    expect(errorOf(() => provider(newStack(), { issuerUrl: undefined })))
       .toBe(`Invalid issuerUrl undefined: give exactly one of issuer and issuerUrl, but issuer is missing too. ${fix}`);
   });
 
   test('a preset\'s URL is checked like any issuer URL', () => {
-    expect(error(() => fromPreset(newStack(), OidcIssuer.fromUrl('http://dex.example.com')))).toMatch(/^Invalid issuerUrl "http:\/\/dex.example.com": EKS only accepts/);
+    expect(errorOf(() => fromPreset(newStack(), OidcIssuer.fromUrl('http://dex.example.com')))).toMatch(/^Invalid issuerUrl "http:\/\/dex.example.com": EKS only accepts/);
   });
 
   const tenantFix = 'Use the Directory (tenant) ID that the Entra admin center shows under "Overview", e.g. "72f988bf-86f1-41af-91ab-2d7cd011db47"';
   test.each(['common', 'organizations', 'consumers', 'Common'])('the Entra tenant alias %s: an error, as preset and as URL', (tenant) => {
     const why = `"${tenant}" is an alias of sign-in URLs, and no token carries it in "iss": tokens name the tenant that signed them`;
-    expect(error(() => OidcIssuer.entraId({ tenantId: tenant }))).toBe(`Invalid tenantId "${tenant}": ${why}. ${tenantFix}`);
-    expect(error(() => provider(newStack(), { issuerUrl: `https://login.microsoftonline.com/${tenant}/v2.0` })))
+    expect(errorOf(() => OidcIssuer.entraId({ tenantId: tenant }))).toBe(`Invalid tenantId "${tenant}": ${why}. ${tenantFix}`);
+    expect(errorOf(() => provider(newStack(), { issuerUrl: `https://login.microsoftonline.com/${tenant}/v2.0` })))
       .toBe(`Invalid issuerUrl tenant "${tenant}": ${why}. ${tenantFix}`);
   });
 
   test('an Entra tenant that is a domain name, or no GUID', () => {
     for (const tenant of ['contoso.onmicrosoft.com', 'contoso', '', `${TENANT}x`]) {
-      expect(error(() => OidcIssuer.entraId({ tenantId: tenant }))).toBe(`Invalid tenantId ${JSON.stringify(tenant)}: the issuer of Entra ID tokens `
+      expect(errorOf(() => OidcIssuer.entraId({ tenantId: tenant }))).toBe(`Invalid tenantId ${JSON.stringify(tenant)}: the issuer of Entra ID tokens `
         + `names the tenant by its ID (a GUID), never by a domain or another name. ${tenantFix}`);
     }
-    expect(error(() => OidcIssuer.entraId({ tenantId: TENANT.toUpperCase() }))).toBeUndefined();
+    expect(errorOf(() => OidcIssuer.entraId({ tenantId: TENANT.toUpperCase() }))).toBeUndefined();
     // A plain URL with a domain is the user's to choose: only the aliases are sure never to match.
-    expect(error(() => provider(newStack(), { issuerUrl: `https://login.microsoftonline.com/${TENANT}/v2.0` }))).toBeUndefined();
+    expect(errorOf(() => provider(newStack(), { issuerUrl: `https://login.microsoftonline.com/${TENANT}/v2.0` }))).toBeUndefined();
   });
 
   test.each<[string, () => OidcIssuer, string]>([
@@ -189,7 +180,7 @@ describe('validation', () => {
     ['GitLab namespace empty', () => OidcIssuer.gitLab({ namespacePath: '' }),
       'Invalid namespacePath "": it must not be empty or contain whitespace or control characters. Give the value as the identity provider shows it'],
   ])('%s', (_, make, message) => {
-    expect(error(make)).toBe(message);
+    expect(errorOf(make)).toBe(message);
   });
 });
 

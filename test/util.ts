@@ -31,3 +31,13 @@ export function dependsOn(stack: Stack, logicalIdPrefix: string): string[] {
   if (ids.length !== 1) throw new Error(`expected one resource with logical id ${logicalIdPrefix}*, found ${ids}`);
   return (resources[ids[0]].DependsOn ?? []).slice().sort();
 }
+
+/** The message of the error `make` throws, or undefined when it throws none. */
+export function errorOf(make: () => unknown): string | undefined {
+  try {
+    make();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}

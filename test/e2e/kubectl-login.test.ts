@@ -11,6 +11,7 @@ import { join } from 'path';
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CONFIGMAP_READER, NAMESPACE, NAMESPACE_OBJECT } from './cluster-objects';
 import { ApiServer } from './control-plane';
 import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf, oidcFlagsOf, resolve } from './template';
@@ -19,16 +20,7 @@ import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer } from '../
 jest.setTimeout(180_000);
 
 const CLIENT_ID = 'kubernetes';
-const NAMESPACE = 'team-a';
-const CLUSTER_OBJECTS = [
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: 'e2e-configmap-reader' },
-    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
-  },
-];
+const CLUSTER_OBJECTS = [NAMESPACE_OBJECT, CONFIGMAP_READER];
 
 /**
  * kubelogin, as far as kubectl sees it: it must be called with exactly the arguments kubelogin's
@@ -138,7 +130,7 @@ describe.each(CASES)('$name', (c) => {
       kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
     });
     provider = new OidcIdentityProvider(stack, 'Provider', { cluster, clientId: CLIENT_ID, identityProviderConfigName: 'sso', ...c.props(env.issuer.origin) });
-    provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: 'e2e-configmap-reader', users: [c.username] });
+    provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: CONFIGMAP_READER.metadata.name, users: [c.username] });
     const people = provider.addKubeconfigOutput('People');
     const ci = provider.addKubeconfigOutput('Ci', { tokenFile: files.token });
     const template = Template.fromStack(stack).toJSON();

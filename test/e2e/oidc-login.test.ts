@@ -5,6 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CONFIGMAP_READER, NAMESPACE, NAMESPACE_OBJECT } from './cluster-objects';
 import { ApiServer } from './control-plane';
 import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf, oidcFlagsOf } from './template';
@@ -13,16 +14,10 @@ import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
 jest.setTimeout(180_000);
 
 const CLIENT_ID = 'kubernetes';
-const NAMESPACE = 'team-a';
 /** Roles of the cluster with explicit rules, created before the bindings. */
 const CLUSTER_OBJECTS = [
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: 'e2e-configmap-reader' },
-    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
-  },
+  NAMESPACE_OBJECT,
+  CONFIGMAP_READER,
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -87,7 +82,7 @@ function synthesize(c: Case, issuerUrl: string) {
   });
   const provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuerUrl, clientId: CLIENT_ID, ...c.props });
   const usernameClaim = c.props.usernameClaim ?? 'sub';
-  provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: 'e2e-configmap-reader', users: [claim(ALICE, usernameClaim)] });
+  provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: CONFIGMAP_READER.metadata.name, users: [claim(ALICE, usernameClaim)] });
   if (c.props.groupsClaim) {
     provider.addClusterRoleBinding('PlatformNamespaces', { clusterRole: 'e2e-namespace-reader', groups: [GROUP] });
     provider.addRoleBinding('PlatformWriters', { namespace: NAMESPACE, role: 'e2e-configmap-writer', groups: [GROUP] });

@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CONFIGMAP_READER } from './cluster-objects';
 import { ApiServer } from './control-plane';
 import { e2eEnvironment } from './environment';
 import { IssuerProxy } from './issuer-proxy';
@@ -19,12 +20,6 @@ const CLIENT_ID = 'kubernetes';
 const GITHUB = 'token.actions.githubusercontent.com';
 const COGNITO = 'cognito-idp.eu-west-1.amazonaws.com';
 const POOL_ID = 'eu-west-1_AbCdEf123';
-const READER = {
-  apiVersion: 'rbac.authorization.k8s.io/v1',
-  kind: 'ClusterRole',
-  metadata: { name: 'e2e-configmap-reader' },
-  rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
-};
 
 /** A GitHub Actions token's claims for a workflow on a branch of a repository. */
 const gitHubClaims = (owner: string, repo: string, branch = 'main') => ({
@@ -60,7 +55,7 @@ const CASES: PresetCase[] = [
     issuer: () => OidcIssuer.gitHubActions({ owner: 'octo-org' }),
     bound: gitHubClaims('octo-org', 'infra'),
     identity: { username: 'repo:octo-org/infra:ref:refs/heads/main', groups: [] },
-    bind: p => p.addClusterRoleBinding('InfraDeploy', { clusterRole: READER.metadata.name, users: ['repo:octo-org/infra:ref:refs/heads/main'] }),
+    bind: p => p.addClusterRoleBinding('InfraDeploy', { clusterRole: CONFIGMAP_READER.metadata.name, users: ['repo:octo-org/infra:ref:refs/heads/main'] }),
     unbound: [['another repository of the owner', gitHubClaims('octo-org', 'web')]],
     refused: [
       ['a repository of another owner', gitHubClaims('mallory', 'infra')],
@@ -74,7 +69,7 @@ const CASES: PresetCase[] = [
     issuer: () => OidcIssuer.gitHubActions({ owner: 'octo-org', repository: 'infra' }),
     bound: gitHubClaims('octo-org', 'infra'),
     identity: { username: 'repo:octo-org/infra:ref:refs/heads/main', groups: [] },
-    bind: p => p.addClusterRoleBinding('InfraDeploy', { clusterRole: READER.metadata.name, users: ['repo:octo-org/infra:ref:refs/heads/main'] }),
+    bind: p => p.addClusterRoleBinding('InfraDeploy', { clusterRole: CONFIGMAP_READER.metadata.name, users: ['repo:octo-org/infra:ref:refs/heads/main'] }),
     unbound: [['a workflow of the repository on another branch', gitHubClaims('octo-org', 'infra', 'feature')]],
     refused: [
       ['another repository of the owner', gitHubClaims('octo-org', 'web')],
@@ -87,7 +82,7 @@ const CASES: PresetCase[] = [
     issuer: stack => OidcIssuer.cognitoUserPool(cognito.UserPool.fromUserPoolId(stack, 'Pool', POOL_ID)),
     bound: { 'sub': 'a1b2c3d4-0000-4000-8000-000000000001', 'cognito:username': 'alice', 'cognito:groups': ['admins', 'readers'], 'token_use': 'id' },
     identity: { username: 'alice', groups: ['admins', 'readers'] },
-    bind: p => p.addClusterRoleBinding('Admins', { clusterRole: READER.metadata.name, groups: ['admins'] }),
+    bind: p => p.addClusterRoleBinding('Admins', { clusterRole: CONFIGMAP_READER.metadata.name, groups: ['admins'] }),
     unbound: [['bob, only a reader', { 'sub': 'b0000000-0000-4000-8000-000000000002', 'cognito:username': 'bob', 'cognito:groups': ['readers'] }]],
     refused: [['no cognito:username', { 'sub': 'c0000000-0000-4000-8000-000000000003', 'cognito:groups': ['admins'] }]],
   },
@@ -96,7 +91,7 @@ const CASES: PresetCase[] = [
     issuer: (_, localOrigin) => OidcIssuer.keycloak({ url: `${localOrigin}/`, realm: 'platform' }),
     bound: { sub: 'f:1:alice', preferred_username: 'alice', groups: ['/platform', '/platform/sre'] },
     identity: { username: 'alice', groups: ['/platform', '/platform/sre'] },
-    bind: p => p.addClusterRoleBinding('Sre', { clusterRole: READER.metadata.name, groups: ['/platform/sre'] }),
+    bind: p => p.addClusterRoleBinding('Sre', { clusterRole: CONFIGMAP_READER.metadata.name, groups: ['/platform/sre'] }),
     unbound: [['bob, in /platform only', { sub: 'f:1:bob', preferred_username: 'bob', groups: ['/platform'] }]],
     refused: [['no preferred_username', { sub: 'f:1:carol', groups: ['/platform/sre'] }]],
   },
@@ -142,7 +137,7 @@ describe.each(CASES)('$name', (c) => {
     issuerUrl = deployed(provider.issuerUrl);
     server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, flags, `preset-${CASES.indexOf(c)}`,
       { ...process.env, HTTPS_PROXY: proxy.url, https_proxy: proxy.url, NO_PROXY: '', no_proxy: '' });
-    for (const object of [READER, ...kubernetesObjectsOf(template)]) await server.apply(object);
+    for (const object of [CONFIGMAP_READER, ...kubernetesObjectsOf(template)]) await server.apply(object);
     await server.waitForAuthentication(token(c.bound));
   });
 
