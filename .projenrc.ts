@@ -43,6 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenGroupId: 'io.github.cdkeksoidc',
     mavenArtifactId: 'cdk-eks-oidc',
   },
+  // The module `github.com/cdk-eks-oidc/cdk-eks-oidc-go/cdkeksoidc`, released to that repository.
+  publishToGo: {
+    moduleName: 'github.com/cdk-eks-oidc/cdk-eks-oidc-go',
+  },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -102,6 +106,17 @@ project.addTask('example', {
 // jsii-pacmak's Maven build keeps its downloads in Maven's own cache instead of a new
 // temporary folder every run.
 project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository="$HOME/.m2/repository"');
+// The Go build (jsii-pacmak runs go build on the module) and the Go suite share one cache of
+// modules and builds under ~/.cache: aws-cdk-go is large (about 800 MB and 2 minutes cold).
+// (projen evaluates an env value of the form `$(command)` in a shell, and takes others literally.)
+const GO_ENV = {
+  GOMODCACHE: '$(echo $HOME/.cache/cdk-eks-oidc-go/mod)',
+  GOCACHE: '$(echo $HOME/.cache/cdk-eks-oidc-go/build)',
+  GOTOOLCHAIN: 'local',
+  GOFLAGS: '-mod=mod',
+};
+const packageGo = project.tasks.tryFind('package:go')!;
+for (const [name, value] of Object.entries(GO_ENV)) packageGo.env(name, value);
 
 // Modules the README's examples import beyond our dependencies; jsii-rosetta installs them
 // into its compilation folder.
@@ -121,6 +136,13 @@ project.addTask('test:java', {
   exec: 'bash test/java/run.sh',
 });
 project.gitignore.exclude('/test/java/target/');
+
+project.gitignore.exclude('/test/go/readme-*/');
+project.addTask('test:go', {
+  description: 'go test suite against the module in dist/go, with aws-cdk-go from the Go module proxy',
+  env: GO_ENV,
+  exec: 'bash test/go/run.sh',
+});
 
 project.addTask('test:e2e', {
   description: 'OIDC login and RBAC on a real kube-apiserver and etcd, and RBAC bindings across deploys through aws-cdk-lib\'s kubectl handler with real kubectl; the binaries are built from the Go module proxy on first use',
@@ -156,7 +178,7 @@ project.addTask('test:cfn-lint', {
 });
 
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, release checks, the Python and Java suites, kube-apiserver end to end with the deploy simulator, the example through the CDK CLI, cfn-lint, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, release checks, the Python, Java and Go suites, kube-apiserver end to end with the deploy simulator, the example through the CDK CLI, cfn-lint, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
@@ -168,9 +190,11 @@ project.addTask('ci', {
     { spawn: 'integ' },
     { spawn: 'package:python' },
     { spawn: 'package:java' },
+    { spawn: 'package:go' },
     { spawn: 'test:release' },
     { spawn: 'test:python' },
     { spawn: 'test:java' },
+    { spawn: 'test:go' },
     { spawn: 'test:e2e' },
     { spawn: 'example' },
     { spawn: 'test:cfn-lint' },

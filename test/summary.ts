@@ -1,6 +1,6 @@
-// Prints one line per language suite of this run, from the JUnit XML reports each runner wrote:
-// jest (jest-junit; the kube-apiserver suite is one more jest run), pytest (--junitxml) and
-// Maven Surefire.
+// Prints one line per language suite of this run, from the reports each runner wrote: JUnit XML
+// of jest (jest-junit; the kube-apiserver suite is one more jest run), pytest (--junitxml) and
+// Maven Surefire, and the events of `go test -json`.
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -10,13 +10,23 @@ const suites: Array<[string, string[]]> = [
   ['typescript', [join(root, 'test-reports/junit.xml')]],
   ['python', [join(root, 'test-reports/python.xml')]],
   ['java', existsSync(surefire) ? readdirSync(surefire).filter(f => f.endsWith('.xml')).map(f => join(surefire, f)) : []],
+  ['go', [join(root, 'test-reports/go.json')]],
   ['kubernetes', [join(root, 'test-reports/e2e.xml')]],
 ];
 
-/** Sums the counts of every <testsuite> element of the reports. */
+/** Sums the counts of every <testsuite> element of the reports, or of the test events of a `go test -json` report. */
 function count(files: string[]) {
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const file of files) {
+  for (const file of files.filter(f => f.endsWith('.json'))) {
+    for (const line of readFileSync(file, 'utf8').split('\n').filter(l => l.startsWith('{'))) {
+      const event = JSON.parse(line);
+      if (event.Test === undefined || !['pass', 'fail', 'skip'].includes(event.Action)) continue;
+      total.tests++;
+      if (event.Action === 'fail') total.failures++;
+      if (event.Action === 'skip') total.skipped++;
+    }
+  }
+  for (const file of files.filter(f => f.endsWith('.xml'))) {
     for (const [element] of readFileSync(file, 'utf8').matchAll(/<testsuite\s[^>]*>/g)) {
       for (const key of Object.keys(total) as Array<keyof typeof total>) {
         total[key] += Number(new RegExp(`\\s${key}="(\\d+)"`).exec(element)?.[1] ?? 0);
