@@ -89,15 +89,21 @@ func TestPropsLandInTheTemplate(t *testing.T) {
 	})
 }
 
-func TestUsernameForAndGroupFor(t *testing.T) {
+// oktaWithGroups is a provider with the default username claim and prefixed groups.
+func oktaWithGroups(t *testing.T) (awscdk.Stack, cdkeksoidc.OidcIdentityProvider) {
+	t.Helper()
 	_, stack, cluster := newStack(t)
-	provider := cdkeksoidc.NewOidcIdentityProvider(stack, jsii.String("Okta"), &cdkeksoidc.OidcIdentityProviderProps{
+	return stack, cdkeksoidc.NewOidcIdentityProvider(stack, jsii.String("Okta"), &cdkeksoidc.OidcIdentityProviderProps{
 		Cluster:      cluster,
 		IssuerUrl:    jsii.String(issuer),
 		ClientId:     jsii.String("kubernetes"),
 		GroupsClaim:  jsii.String("groups"),
 		GroupsPrefix: jsii.String("okta:"),
 	})
+}
+
+func TestUsernameForAndGroupFor(t *testing.T) {
+	_, provider := oktaWithGroups(t)
 	if got, want := *provider.UsernameFor(jsii.String("0a1b2c")), issuer+"#0a1b2c"; got != want {
 		t.Errorf("UsernameFor = %q, want %q", got, want)
 	}
@@ -107,14 +113,7 @@ func TestUsernameForAndGroupFor(t *testing.T) {
 }
 
 func TestClusterRoleBindingIsAManifestWithSpelledSubjects(t *testing.T) {
-	_, stack, cluster := newStack(t)
-	provider := cdkeksoidc.NewOidcIdentityProvider(stack, jsii.String("Okta"), &cdkeksoidc.OidcIdentityProviderProps{
-		Cluster:      cluster,
-		IssuerUrl:    jsii.String(issuer),
-		ClientId:     jsii.String("kubernetes"),
-		GroupsClaim:  jsii.String("groups"),
-		GroupsPrefix: jsii.String("okta:"),
-	})
+	stack, provider := oktaWithGroups(t)
 	binding := provider.AddClusterRoleBinding(jsii.String("Viewers"), &cdkeksoidc.ClusterRoleBindingOptions{
 		ClusterRole: jsii.String("view"),
 		Groups:      jsii.Strings("engineering"),
