@@ -195,5 +195,6 @@ const isTime = (value: Json): boolean => goTime(value) !== undefined;
 const isObject = (value: Json | undefined): value is Claims => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStringMap = (value: Json): boolean => isObject(value) && Object.values(value).every(v => v === null || typeof v === 'string');
 /** `_claim_sources`: objects whose `endpoint` and `access_token` (struct fields) are strings. */
+const isOptionalString = (value: Json | undefined): boolean => value === undefined || value === null || typeof value === 'string';
 const isClaimSources = (value: Json): boolean => isObject(value) && Object.values(value).every(source => source === null
-  || (isObject(source) && ['endpoint', 'access_token'].every(key => [undefined, null].includes(goStructField(source, key) as null) || isString(goStructField(source, key)!))));
+  || (isObject(source) && ['endpoint', 'access_token'].every(key => isOptionalString(goStructField(source, key)))));
