@@ -1,7 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { IUserPool } from 'aws-cdk-lib/aws-cognito';
-import { invalid } from './private/errors';
-import { ENTRA_ID_HOST, entraTenantProblems } from './private/issuer-rules';
+import { check, invalid, Problem } from './private/errors';
+import { ENTRA_ID_HOST, entraIssuerProblems, entraTenantProblems } from './private/issuer-rules';
+import { Kind, typeProblems } from './private/js-types';
+import { issuerUrlProblems, requiredClaimsProblems, textProblems } from './private/validation';
 
 /** Options of `OidcIssuer.entraId()`. */
 export interface EntraIdIssuerOptions {
@@ -77,12 +79,38 @@ export interface GitLabIssuerOptions {
   readonly url?: string;
 }
 
-/** What a preset sets, all but the issuer URL optional. */
-interface IssuerSettings {
-  readonly issuerUrl: string;
+/**
+ * The settings of an issuer's tokens, for `OidcIssuer.fromUrl()`: a platform team can define its
+ * own preset (Dex, Authentik, an internal Keycloak) once and reuse it.
+ */
+export interface OidcIssuerOptions {
+  /**
+   * The claim that names users.
+   *
+   * @default 'sub'
+   */
   readonly usernameClaim?: string;
+
+  /**
+   * The claim that lists groups.
+   *
+   * @default - no groups
+   */
   readonly groupsClaim?: string;
+
+  /**
+   * Claims every token must carry with exactly these values.
+   *
+   * @default - none
+   */
   readonly requiredClaims?: { [claim: string]: string };
+
+  /**
+   * Scopes a kubeconfig requests beyond `openid` for this issuer's claims to be in the ID token
+   * (`email` is added by itself when the username claim is `email`).
+   *
+   * @default - none
+   */
   readonly kubeconfigScopes?: string[];
 }
 
@@ -109,13 +137,10 @@ export class OidcIssuer {
    * Source: Microsoft identity platform docs, "ID token claims reference" and "Configure group claims".
    */
   public static entraId(options: EntraIdIssuerOptions): OidcIssuer {
+    checkOptions(options, { tenantId: 'string' });
     check(entraTenantProblems('tenantId', options.tenantId));
-    return new OidcIssuer({
-      issuerUrl: `https://${ENTRA_ID_HOST}/${options.tenantId}/v2.0`,
-      usernameClaim: 'oid',
-      groupsClaim: 'groups',
-      kubeconfigScopes: ['profile'],
-    });
+    return new OidcIssuer(`https://${ENTRA_ID_HOST}/${options.tenantId}/v2.0`,
+      { usernameClaim: 'oid', groupsClaim: 'groups', kubeconfigScopes: ['profile'] });
   }
 
   /**
@@ -128,9 +153,10 @@ export class OidcIssuer {
    * Source: Okta developer docs, "Authorization servers" and "Customize tokens returned from Okta with a groups claim".
    */
   public static okta(options: OktaIssuerOptions): OidcIssuer {
+    checkOptions(options, { domain: 'string', authorizationServerId: 'string?' });
     const server = options.authorizationServerId ?? 'default';
     check([...domainProblems('domain', options.domain), ...segmentProblems('authorizationServerId', server)]);
-    return new OidcIssuer({ issuerUrl: `https://${options.domain}/oauth2/${server}`, usernameClaim: 'email', groupsClaim: 'groups', kubeconfigScopes: ['email'] });
+    return new OidcIssuer(`https://${options.domain}/oauth2/${server}`, { usernameClaim: 'email', groupsClaim: 'groups' });
   }
 
   /**
@@ -141,8 +167,9 @@ export class OidcIssuer {
    * Source: Google Identity docs, "OpenID Connect" (the ID token's `hd` claim).
    */
   public static googleWorkspace(options: GoogleWorkspaceIssuerOptions): OidcIssuer {
-    check(domainProblems('domain', options.domain));
-    return new OidcIssuer({ issuerUrl: GOOGLE, usernameClaim: 'email', requiredClaims: { hd: options.domain }, kubeconfigScopes: ['email'] });
+    checkOptions(options, { domain: 'string' });
+    check(domainProblems('domain', options.domain, false));
+    return new OidcIssuer(GOOGLE, { usernameClaim: 'email', requiredClaims: { hd: options.domain } });
   }
 
   /**
@@ -154,8 +181,9 @@ export class OidcIssuer {
    * Source: Keycloak docs, "Server administration guide" (OIDC endpoints, protocol mappers).
    */
   public static keycloak(options: KeycloakIssuerOptions): OidcIssuer {
-    check([...issuerBaseProblems('url', options.url), ...segmentProblems('realm', options.realm)]);
-    return new OidcIssuer({ issuerUrl: `${withoutTrailingSlash(options.url)}/realms/${options.realm}`, usernameClaim: 'preferred_username', groupsClaim: 'groups' });
+    checkOptions(options, { url: 'string', realm: 'string' });
+    check([...issuerBaseProblems('url', options.url), ...segmentProblems('realm', options.realm), ...realmInUrlProblems(options.url)]);
+    return new OidcIssuer(`${withoutTrailingSlash(options.url)}/realms/${options.realm}`, { usernameClaim: 'preferred_username', groupsClaim: 'groups' });
   }
 
   /**
@@ -166,8 +194,9 @@ export class OidcIssuer {
    * Source: Auth0 docs, "Create custom claims" and "ID token structure".
    */
   public static auth0(options: Auth0IssuerOptions): OidcIssuer {
+    checkOptions(options, { domain: 'string' });
     check(domainProblems('domain', options.domain));
-    return new OidcIssuer({ issuerUrl: `https://${options.domain}/`, usernameClaim: 'email', kubeconfigScopes: ['email'] });
+    return new OidcIssuer(`https://${options.domain}/`, { usernameClaim: 'email' });
   }
 
   /**
@@ -178,7 +207,7 @@ export class OidcIssuer {
    * Source: Amazon Cognito developer guide, "Understanding the identity (ID) token".
    */
   public static cognitoUserPool(userPool: IUserPool): OidcIssuer {
-    return new OidcIssuer({ issuerUrl: `https://${userPool.userPoolProviderName}`, usernameClaim: 'cognito:username', groupsClaim: 'cognito:groups' });
+    return new OidcIssuer(`https://${userPool.userPoolProviderName}`, { usernameClaim: 'cognito:username', groupsClaim: 'cognito:groups' });
   }
 
   /**
@@ -192,10 +221,11 @@ export class OidcIssuer {
    * Source: GitHub docs, "About security hardening with OpenID Connect".
    */
   public static gitHubActions(options: GitHubActionsIssuerOptions): OidcIssuer {
+    checkOptions(options, { owner: 'string', repository: 'string?' });
     check([...segmentProblems('owner', options.owner), ...(options.repository === undefined ? [] : segmentProblems('repository', options.repository))]);
     const requiredClaims: { [claim: string]: string } = { repository_owner: options.owner };
     if (options.repository !== undefined) requiredClaims.repository = `${options.owner}/${options.repository}`;
-    return new OidcIssuer({ issuerUrl: GITHUB_ACTIONS, usernameClaim: 'sub', requiredClaims });
+    return new OidcIssuer(GITHUB_ACTIONS, { usernameClaim: 'sub', requiredClaims });
   }
 
   /**
@@ -207,17 +237,23 @@ export class OidcIssuer {
    * Source: GitLab docs, "OpenID Connect (OIDC) Authentication Using ID Tokens".
    */
   public static gitLab(options: GitLabIssuerOptions): OidcIssuer {
+    checkOptions(options, { namespacePath: 'string', url: 'string?' });
     const url = options.url ?? GITLAB_COM;
-    check([...issuerBaseProblems('url', url), ...textProblems('namespacePath', options.namespacePath)]);
-    return new OidcIssuer({ issuerUrl: withoutTrailingSlash(url), usernameClaim: 'sub', requiredClaims: { namespace_path: options.namespacePath } });
+    check([...issuerBaseProblems('url', url), ...namespacePathProblems(options.namespacePath)]);
+    return new OidcIssuer(withoutTrailingSlash(url), { usernameClaim: 'sub', requiredClaims: { namespace_path: options.namespacePath } });
   }
 
   /**
-   * Any other issuer, by its URL: the `iss` claim of its tokens, byte for byte. The provider's
-   * defaults apply (user names from `sub`, no groups).
+   * Any other issuer, by its URL: the `iss` claim of its tokens, byte for byte (a trailing `/`
+   * matters). It must start with `https://`, may have a path, and must not have a query string,
+   * a fragment or the `/.well-known/openid-configuration` suffix, nor be an EKS cluster's own
+   * service-account (IRSA) issuer. The options describe its tokens, as the presets do.
+   *
+   * @example 'https://dex.example.com'
    */
-  public static fromUrl(issuerUrl: string): OidcIssuer {
-    return new OidcIssuer({ issuerUrl });
+  public static fromUrl(issuerUrl: string, options: OidcIssuerOptions = {}): OidcIssuer {
+    check(typeProblems({ issuerUrl: [issuerUrl, 'string'] }));
+    return new OidcIssuer(issuerUrl, options);
   }
 
   /** The issuer URL: the `iss` claim of the tokens, byte for byte. */
@@ -251,40 +287,69 @@ export class OidcIssuer {
    */
   public readonly kubeconfigScopes?: string[];
 
-  private constructor(settings: IssuerSettings) {
-    this.issuerUrl = settings.issuerUrl;
-    this.usernameClaim = settings.usernameClaim;
-    this.groupsClaim = settings.groupsClaim;
-    this.requiredClaims = settings.requiredClaims;
-    this.kubeconfigScopes = settings.kubeconfigScopes;
+  private constructor(issuerUrl: string, options: OidcIssuerOptions) {
+    checkOptions(options, { usernameClaim: 'string?', groupsClaim: 'string?', requiredClaims: 'string map?', kubeconfigScopes: 'string list?' });
+    const omit = 'Leave the option out to get the default';
+    check([
+      ...issuerUrlProblems(issuerUrl),
+      ...entraIssuerProblems(issuerUrl),
+      ...textProblems('usernameClaim', options.usernameClaim, omit),
+      ...textProblems('groupsClaim', options.groupsClaim, omit),
+      ...requiredClaimsProblems(options.requiredClaims ?? {}),
+      ...(options.kubeconfigScopes ?? []).flatMap(scope => textProblems('kubeconfigScopes entry', scope, 'Give the scope\'s name, e.g. "groups"')),
+    ]);
+    this.issuerUrl = issuerUrl;
+    this.usernameClaim = options.usernameClaim;
+    this.groupsClaim = options.groupsClaim;
+    this.requiredClaims = options.requiredClaims;
+    this.kubeconfigScopes = options.kubeconfigScopes;
   }
 }
 
-function check(problems: string[]): void {
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+/** A JavaScript caller's options of the wrong types: each property named with the type it needs. */
+function checkOptions(options: object | undefined, kinds: { [option: string]: Kind }): void {
+  if (typeof options !== 'object' || options === null) {
+    check([invalid('options', options, 'expected an object of options', 'Pass the options as an object', 'wrongType')]);
+  }
+  const values = options as { [option: string]: unknown };
+  check(typeProblems(Object.fromEntries(Object.entries(kinds).map(([option, kind]) => [option, [values[option], kind]]))));
 }
 
 const withoutTrailingSlash = (url: string) => (Token.isUnresolved(url) ? url : url.replace(/\/+$/, ''));
 
-function textProblems(property: string, value: string): string[] {
-  if (Token.isUnresolved(value) || (value !== '' && !/[\s\p{Cc}]/u.test(value))) return [];
-  return [invalid(property, value, 'it must not be empty or contain whitespace or control characters', 'Give the value as the identity provider shows it')];
-}
-
 /** One path segment of the issuer URL: no `/`, `?` or `#`. */
-function segmentProblems(property: string, value: string): string[] {
-  if (Token.isUnresolved(value) || /[/?#]/.test(value) === false) return textProblems(property, value);
+function segmentProblems(property: string, value: string): Problem[] {
+  if (Token.isUnresolved(value) || /[/?#]/.test(value) === false) return textProblems(property, value, 'Give the value as the identity provider shows it');
   return [invalid(property, value, 'it becomes one segment of the issuer URL, so it must not contain "/", "?" or "#"', 'Give the name alone')];
 }
 
-/** A host name (with an optional port), as `https://<domain>` will use it. */
-function domainProblems(property: string, value: string): string[] {
-  if (Token.isUnresolved(value) || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?$/.test(value)) return [];
-  return [invalid(property, value, 'it must be a domain name alone, without "https://", a path or a trailing "/"', 'Give the domain as in "example.okta.com"')];
+/** A host name (with an optional port where the issuer URL may have one), as `https://<domain>` will use it. */
+function domainProblems(property: string, value: string, port = true): Problem[] {
+  const domain = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+  const [host, portNumber] = value.split(/:(?=[0-9]+$)/);
+  if (Token.isUnresolved(value) || (domain.test(host) && (portNumber === undefined || port))) return [];
+  return [invalid(property, value, `it must be a domain name alone, without "https://", a path, a trailing "/"${port ? '' : ' or a port'}`,
+    'Give the domain as in "example.com"')];
 }
 
-/** The base URL of an issuer: https, and no query or fragment (the full URL is checked by the provider too). */
-function issuerBaseProblems(property: string, value: string): string[] {
-  if (Token.isUnresolved(value) || (value.startsWith('https://') && !/[?#\s\p{Cc}]/u.test(value))) return [];
-  return [invalid(property, value, 'it must be an https:// URL without query string, fragment or whitespace', 'Give the server\'s URL, e.g. "https://keycloak.example.com"')];
+/** The base URL of an issuer: https with a host, and no query or fragment (the full URL is checked as an issuer URL too). */
+function issuerBaseProblems(property: string, value: string): Problem[] {
+  if (Token.isUnresolved(value) || (/^https:\/\/[^/?#\s]/.test(value) && !/[?#\s\p{Cc}\p{Cf}]/u.test(value))) return [];
+  return [invalid(property, value, 'it must be an https:// URL with a host, without query string, fragment or whitespace',
+    'Give the server\'s URL, e.g. "https://keycloak.example.com"')];
+}
+
+/** Keycloak's `url` is the server's, without the realm: a URL that already names one would name it twice. */
+function realmInUrlProblems(url: string): Problem[] {
+  if (Token.isUnresolved(url) || !/\/realms\/[^/]+\/?$/.test(url)) return [];
+  return [invalid('url', url, 'it already ends with /realms/<realm>, and the preset adds the realm itself',
+    'Give the server\'s URL without /realms/<realm>, and the realm as realm')];
+}
+
+/** GitLab's `namespace_path`: groups and subgroups separated by single `/`, no wildcard (required claims match exactly). */
+function namespacePathProblems(value: string): Problem[] {
+  const text = textProblems('namespacePath', value, 'Give the path as GitLab shows it, e.g. "my-group/platform"');
+  if (text.length > 0 || Token.isUnresolved(value) || /^[^/*\s]+(\/[^/*\s]+)*$/.test(value)) return text;
+  return [invalid('namespacePath', value, 'it must be a group path such as "my-group/platform": no "*", no empty, leading or trailing "/", '
+    + 'as a required claim matches the token\'s namespace_path exactly', 'Give the path as GitLab shows it')];
 }

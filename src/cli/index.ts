@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npx cdk-eks-oidc explain`: why a login fails, from a synthesized template. A thin shell: it
 // reads the providers' settings from the template's AWS::EKS::IdentityProviderConfig resources,
-// imports each with OidcIdentityProvider.fromOidcIdentityProviderAttributes(), and prints what its
-// explainToken() says. Exit codes: 0 a provider accepts the token, 1 none does, 2 a usage error.
+// and prints what a TokenJudge of each says. Exit codes: 0 a provider accepts the token, 1 none does, 2 a usage error.
 import { readFileSync } from 'fs';
-import { App, Stack } from 'aws-cdk-lib';
-import { OidcIdentityProvider } from '../oidc-identity-provider';
+import { OidcIssuer } from '../oidc-issuer';
+import { EksOidcError } from '../private/errors';
 import { TokenExplanation } from '../token-explanation';
+import { TokenJudge } from '../token-judge';
 
 const HELP = `Usage: cdk-eks-oidc explain --template <file> [--provider <name>] [--token <jwt> | --token-file <path> | -] [--json]
 
@@ -89,7 +89,6 @@ function explainAll(options: Options): Report[] {
   if (chosen.length === 0) {
     throw new UsageError(`no provider ${JSON.stringify(options.provider)} in ${options.template}; it has ${configs.map(([id]) => id).join(', ')}`);
   }
-  const stack = new Stack(new App(), 'Explain');
   return chosen.map(([logicalId, resource]) => {
     const oidc = resource.Properties?.Oidc ?? {};
     const name = resource.Properties?.IdentityProviderConfigName;
@@ -111,14 +110,15 @@ function explainAll(options: Options): Report[] {
     if (deployTime.length > 0) {
       return { ...report, notJudged: `${deployTime.join(', ')} ${deployTime.length === 1 ? 'is' : 'are'} resolved by CloudFormation at deploy time` };
     }
-    const provider = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, logicalId, {
-      clusterName: 'template',
-      identityProviderConfigName: 'template',
-      identityProviderConfigArn: 'arn:aws:eks:us-east-1:000000000000:identityproviderconfig/template/oidc/template/template',
-      ...settings,
-      requiredClaims: settings.requiredClaims as Record<string, string>,
-    });
-    return { ...report, explanation: provider.explainToken(options.token) };
+    try {
+      const { issuerUrl, requiredClaims, ...claims } = settings;
+      const judge = new TokenJudge({ ...claims, issuer: OidcIssuer.fromUrl(issuerUrl), requiredClaims: requiredClaims as Record<string, string> });
+      return { ...report, explanation: judge.explain(options.token) };
+    } catch (error) {
+      // Settings EKS itself would refuse: no cluster runs with them.
+      if (error instanceof EksOidcError) return { ...report, notJudged: `its settings are invalid: ${error.problems.map(p => p.message).join('; ')}` };
+      throw error;
+    }
   });
 }
 

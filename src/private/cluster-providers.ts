@@ -1,7 +1,9 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IClusterRef } from 'aws-cdk-lib/aws-eks';
 import { IConstruct } from 'constructs';
-import { invalid } from './errors';
+import { kubernetesVersionOf } from './aws-cdk-internals';
+import { invalid, Problem } from './errors';
+import { clusterKey, PerApp } from './same-cluster';
 
 /** What the per-cluster rules need to know of one provider. */
 export interface ClusterMember {
@@ -19,8 +21,8 @@ const MAX_PROVIDERS = 10;
 const MAX_PROVIDERS_BEFORE_1_32 = 1;
 const MAX_CONFIG_BYTES = 12 * 1024;
 
-/** The providers of each cluster in an app, in construct order. */
-const registries = new WeakMap<IConstruct, Map<string, ClusterMember[]>>();
+/** The providers of each cluster of an app, in construct order. */
+const membersOfClusters = new PerApp(() => new Map<string, ClusterMember[]>());
 
 /**
  * Enrols a provider with its cluster: it is made to wait for the cluster's previous
@@ -29,33 +31,21 @@ const registries = new WeakMap<IConstruct, Map<string, ClusterMember[]>>();
  * providers of the cluster, checked once the whole app is built.
  */
 export function enrol(cluster: IClusterRef, member: ClusterMember): void {
-  const root = cluster.node.root;
-  const registry = registries.get(root) ?? new Map<string, ClusterMember[]>();
-  registries.set(root, registry);
+  const registry = membersOfClusters.of(cluster);
   const key = clusterKey(cluster);
   const members = registry.get(key);
   if (members === undefined) {
     const group = [member];
     registry.set(key, group);
-    member.construct.node.addValidation({ validate: () => clusterProblems(cluster, group) });
+    // Validation results are messages: each carries its rule's id, as thrown errors do.
+    member.construct.node.addValidation({ validate: () => clusterProblems(cluster, group).map(p => `${p.message} [${p.id}]`) });
     return;
   }
   member.association.node.addDependency(members[members.length - 1].association);
   members.push(member);
 }
 
-/**
- * Two references to one cluster: the same construct, or two imports of the same cluster
- * name in the same account and region.
- */
-export function clusterKey(cluster: IClusterRef): string {
-  const name = cluster.clusterRef.clusterName;
-  if (Token.isUnresolved(name)) return `construct:${cluster.node.path}`;
-  const stack = Stack.of(cluster);
-  return `name:${stack.account}/${stack.region}/${name}`;
-}
-
-function clusterProblems(cluster: IClusterRef, members: ClusterMember[]): string[] {
+function clusterProblems(cluster: IClusterRef, members: ClusterMember[]): Problem[] {
   const clusterName = cluster.node.path;
   const problems = [
     ...duplicates(members, m => m.identityProviderConfigName).map(([name, paths]) =>
@@ -89,17 +79,6 @@ function duplicates(members: ClusterMember[], valueOf: (m: ClusterMember) => str
     byValue.set(value, [...byValue.get(value) ?? [], member.construct.node.path]);
   }
   return [...byValue].filter(([, paths]) => paths.length > 1);
-}
-
-/**
- * The Kubernetes version, where the cluster declares one: `CfnCluster.version` is a string,
- * and the aws-eks and aws-eks-v2 `Cluster` classes keep their `KubernetesVersion` in a
- * (TypeScript-private) `version` field. Imported clusters have none.
- */
-function kubernetesVersionOf(cluster: IClusterRef): string | undefined {
-  const version = (cluster as { version?: unknown }).version;
-  const text = typeof version === 'string' ? version : (version as { version?: unknown } | undefined)?.version;
-  return typeof text === 'string' && !Token.isUnresolved(text) ? text : undefined;
 }
 
 function olderThan132(version: string): boolean {

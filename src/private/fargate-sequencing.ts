@@ -1,5 +1,7 @@
 import { Aspects, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { v1FargateProfileClusterName } from './aws-cdk-internals';
+import { clusterKeyOf } from './same-cluster';
 
 const FARGATE_PROFILE = 'AWS::EKS::FargateProfile';
 /** The resource type of an aws-eks (v1) `FargateProfile`, a custom resource. */
@@ -28,17 +30,12 @@ class FargateSequencer implements IAspect {
   public visit(node: IConstruct): void {
     const clusterName = fargateProfileClusterName(node);
     if (clusterName === undefined) return;
-    const profileCluster = this.key(clusterName);
+    const profileCluster = clusterKeyOf(this.stack, clusterName);
     for (const waiter of this.waiters) {
-      if (this.key(waiter.clusterName) === profileCluster) {
+      if (clusterKeyOf(this.stack, waiter.clusterName) === profileCluster) {
         waiter.construct.node.addDependency(node);
       }
     }
-  }
-
-  /** Two cluster names are the same cluster when they resolve to the same value in this stack. */
-  private key(clusterName: string): string {
-    return JSON.stringify(this.stack.resolve(clusterName));
   }
 }
 
@@ -55,7 +52,7 @@ function fargateProfileClusterName(node: IConstruct): string | undefined {
     return (node as unknown as { clusterName?: string }).clusterName;
   }
   if (node.cfnResourceType === V1_FARGATE_PROFILE) {
-    return (node as unknown as { _cfnProperties?: { Config?: { clusterName?: string } } })._cfnProperties?.Config?.clusterName;
+    return v1FargateProfileClusterName(node);
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalid } from './errors';
+import { invalid, Problem, shown } from './errors';
 
 /** Entra ID's v2.0 issuer is `https://login.microsoftonline.com/<tenant GUID>/v2.0`. */
 export const ENTRA_ID_HOST = 'login.microsoftonline.com';
@@ -7,21 +7,25 @@ export const ENTRA_ID_HOST = 'login.microsoftonline.com';
 const ENTRA_ALIASES = ['common', 'organizations', 'consumers'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function entraTenantProblems(property: string, tenant: string): string[] {
+export function entraTenantProblems(property: string, tenant: string): Problem[] {
   if (Token.isUnresolved(tenant) || GUID.test(tenant)) return [];
-  const what = ENTRA_ALIASES.includes(tenant.toLowerCase())
-    ? `"${tenant}" is an alias of sign-in URLs, and no token carries it in "iss": tokens name the tenant that signed them`
-    : 'the issuer of Entra ID tokens names the tenant by its ID (a GUID), never by a domain or another name';
-  return [invalid(property, tenant, what,
-    'Use the Directory (tenant) ID that the Entra admin center shows under "Overview", e.g. "72f988bf-86f1-41af-91ab-2d7cd011db47"')];
+  return [invalid(property, tenant, tenantProblem(tenant), TENANT_FIX)];
 }
 
-/** An Entra ID issuer URL given as such must name its tenant as tokens do. */
-export function entraIssuerProblems(issuerUrl: string): string[] {
+/** An Entra ID issuer URL given as such must name its tenant as tokens do: by its GUID. */
+export function entraIssuerProblems(issuerUrl: string): Problem[] {
   if (Token.isUnresolved(issuerUrl)) return [];
-  const match = new RegExp(`^https://${ENTRA_ID_HOST.replace(/\./g, '\\.')}/([^/]+)(/|$)`).exec(issuerUrl);
-  if (match === null || !ENTRA_ALIASES.includes(match[1].toLowerCase())) return [];
-  return entraTenantProblems('issuerUrl tenant', match[1]);
+  const tenant = new RegExp(`^https://${ENTRA_ID_HOST.replace(/\./g, '\\.')}/([^/]+)(/|$)`).exec(issuerUrl)?.[1];
+  if (tenant === undefined || Token.isUnresolved(tenant) || GUID.test(tenant)) return [];
+  return [invalid('issuerUrl', issuerUrl, `its tenant: ${tenantProblem(tenant)}`, `${TENANT_FIX}, in https://${ENTRA_ID_HOST}/<tenant ID>/v2.0`)];
+}
+
+const TENANT_FIX = 'Use the Directory (tenant) ID that the Entra admin center shows under "Overview", e.g. "72f988bf-86f1-41af-91ab-2d7cd011db47"';
+
+function tenantProblem(tenant: string): string {
+  return ENTRA_ALIASES.includes(tenant.toLowerCase())
+    ? `"${tenant}" is an alias of sign-in URLs, and no token carries it in "iss": tokens name the tenant that signed them`
+    : 'the issuer of Entra ID tokens names the tenant by its ID (a GUID), never by a domain or another name';
 }
 
 /**
@@ -55,8 +59,8 @@ const SHARED_ISSUERS: ReadonlyArray<{ url: string; who: string; pins: string[] }
 export function sharedIssuerWarning(issuerUrl: string, requiredClaims: { [claim: string]: string }): string | undefined {
   if (Token.isUnresolved(issuerUrl)) return undefined;
   const shared = SHARED_ISSUERS.find(s => s.url === issuerUrl.replace(/\/$/, ''));
-  if (shared === undefined || shared.pins.some(claim => claim in requiredClaims)) return undefined;
-  return invalid('requiredClaims', requiredClaims, `the issuer ${issuerUrl} signs tokens for ${shared.who}; without a required claim `
-    + 'that pins your organisation, every one of them can log in to this cluster (as system:authenticated, with whatever is bound to it)',
-  `Require one of ${shared.pins.join(', ')} (the OidcIssuer presets do), or acknowledge this warning if any of them may log in`);
+  if (shared === undefined || [...shared.pins, 'sub'].some(claim => Object.prototype.hasOwnProperty.call(requiredClaims, claim))) return undefined;
+  return `The issuer ${shown(issuerUrl)} signs tokens for ${shared.who}, and no required claim pins your organisation: every one of `
+    + 'them can log in to this cluster (as system:authenticated, with whatever is bound to it). '
+    + `Require one of ${shared.pins.join(', ')} or an exact sub (the OidcIssuer presets do), or acknowledge this warning if any of them may log in`;
 }

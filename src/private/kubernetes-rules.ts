@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalid } from './errors';
+import { invalid, Problem } from './errors';
 
 /**
  * Kubernetes' naming rules (apimachinery `validation.IsDNS1123Subdomain`, `IsDNS1123Label`,
@@ -9,29 +9,34 @@ import { invalid } from './errors';
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export function subdomainProblems(property: string, name: string): string[] {
+export function subdomainProblems(property: string, name: string): Problem[] {
   if (Token.isUnresolved(name) || (name.length <= 253 && DNS1123_SUBDOMAIN.test(name))) return [];
   return [invalid(property, name, 'it must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, "-" and ".", '
     + 'starting and ending with a letter or digit', 'Use a name like "platform-viewers"')];
 }
 
-export function labelProblems(property: string, name: string): string[] {
+export function labelProblems(property: string, name: string): Problem[] {
   if (Token.isUnresolved(name) || (name.length <= 63 && DNS1123_LABEL.test(name))) return [];
   return [invalid(property, name, 'it must be a DNS-1123 label: at most 63 characters of lowercase letters, digits and "-", '
     + 'starting and ending with a letter or digit', 'Use a namespace name like "team-a"')];
 }
 
 /** Role and ClusterRole names may hold any character but `/` and `%`, and must not be `.` or `..`. */
-export function roleNameProblems(property: string, name: string): string[] {
+export function roleNameProblems(property: string, name: string): Problem[] {
   if (Token.isUnresolved(name) || (name !== '' && name !== '.' && name !== '..' && !/[/%]/.test(name))) return [];
   return [invalid(property, name, 'a Kubernetes role name must not be empty, ".", "..", or contain "/" or "%"',
     'Use the name of the role as `kubectl get clusterroles` (or `roles`) shows it')];
 }
 
 /** A subject name of the form `system:...` is reserved for Kubernetes' own users and groups. */
-export function reservedSubjectProblems(kind: string, name: string, claimValue: string): string[] {
+export function reservedSubjectProblems(kind: string, name: string, claimValue: string): Problem[] {
+  const property = `${kind === 'User' ? 'users' : 'groups'} entry`;
+  if (claimValue === '') {
+    return [invalid(property, claimValue, `it would be the ${kind} "${name}", and no token carries an empty ${kind === 'User' ? 'username' : 'group'}`,
+      'Give the value as the identity provider issues it')];
+  }
   if (Token.isUnresolved(name) || !name.startsWith('system:')) return [];
-  return [invalid(`${kind === 'User' ? 'users' : 'groups'} entry`, claimValue, `it becomes the ${kind} "${name}", and names starting with "system:" are reserved for Kubernetes itself`,
+  return [invalid(property, claimValue, `it becomes the ${kind} "${name}", and names starting with "system:" are reserved for Kubernetes itself`,
     `Bind a value that the identity provider issues, or set a ${kind === 'User' ? 'usernamePrefix' : 'groupsPrefix'} such as "oidc:"`)];
 }
 
@@ -52,7 +57,7 @@ const BUILT_IN_BINDINGS: ReadonlyArray<{ kind: string; namespace?: string; name:
   { kind: 'RoleBinding', namespace: 'kube-system', name: 'eks-vpc-resource-controller-rolebinding', owner: 'EKS\'s VPC resource controller' },
 ];
 
-export function builtInBindingProblems(kind: string, namespace: string | undefined, name: string): string[] {
+export function builtInBindingProblems(kind: string, namespace: string | undefined, name: string): Problem[] {
   const builtIn = BUILT_IN_BINDINGS.find(b => b.kind === kind && b.namespace === namespace && b.name === name);
   if (builtIn === undefined) return [];
   return [invalid('name', name, `${builtIn.owner} already has a ${kind} of this name${namespace ? ` in namespace ${namespace}` : ''} in every EKS cluster, `

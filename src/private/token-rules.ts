@@ -1,5 +1,6 @@
 import { TokenExplanation } from '../token-explanation';
-import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } from './kubernetes-names';
+import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, usernamePrefixOf } from './kubernetes-names';
+import { ResolvedOidc } from './resolved-oidc';
 
 /**
  * kube-apiserver's OIDC authenticator, as EKS configures it from an identity provider config
@@ -12,11 +13,7 @@ import { DEFAULT_USERNAME_CLAIM, groupsPrefixOf, OidcNaming, usernamePrefixOf } 
  */
 
 /** The settings the authenticator runs with. */
-export interface TokenSettings extends OidcNaming {
-  readonly issuerUrl: string;
-  readonly clientId: string;
-  readonly requiredClaims: { [claim: string]: string };
-}
+export type TokenSettings = ResolvedOidc;
 
 /** go-oidc's leeway for `nbf` (verify.go); `exp` has none. */
 const NOT_BEFORE_LEEWAY_MS = 60_000;

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalid } from './errors';
+import { invalid, Problem, shown } from './errors';
 
 /**
  * Synth-time checks of single property values, following the rules in the EKS and
@@ -13,17 +13,17 @@ const WELL_KNOWN_SUFFIX = '/.well-known/openid-configuration';
 const IRSA_HOST = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 const SYSTEM = 'system:';
 
-export function issuerUrlProblems(url: string): string[] {
+export function issuerUrlProblems(url: string): Problem[] {
   if (Token.isUnresolved(url)) return [];
-  const bad = (problem: string, fix: string) => [invalid('issuerUrl', url, problem, fix)];
+  const bad = (problem: string, fix: string): Problem[] => [invalid('issuerUrl', url, problem, fix)];
   if (!url.startsWith('https://')) {
     return bad('EKS only accepts an issuer URL that starts with "https://"',
       'Use the HTTPS URL that your identity provider puts in the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"');
   }
   // URL parsers silently drop tabs and newlines and re-encode spaces and other control
   // characters, so such a URL would seem valid here and never equal the tokens' "iss".
-  if (/[\s\p{Cc}]/u.test(url)) {
-    return bad('an issuer URL must not contain whitespace or control characters',
+  if (/[\s\p{Cc}\p{Cf}]/u.test(url)) {
+    return bad('an issuer URL must not contain whitespace, control or invisible formatting characters',
       'Use the exact "iss" value of your tokens; look for a stray space, tab or line break');
   }
   let parsed: URL;
@@ -54,28 +54,37 @@ export function issuerUrlProblems(url: string): string[] {
   return [];
 }
 
-/** A required string, or an optional one that was given: not empty, and no control character. */
-export function textProblems(property: string, value: string | undefined, fix: string): string[] {
+/**
+ * The one rule for free text (client ids, claim names and values, prefixes, preset options): not
+ * empty, no control character, no invisible formatting character, no surrounding whitespace.
+ * Each of these was pasted by mistake, and makes a value that never equals what a token carries.
+ */
+export function textProblems(property: string, value: string | undefined, fix: string): Problem[] {
   if (value === undefined || Token.isUnresolved(value)) return [];
   if (value.length === 0) return [invalid(property, value, 'it must not be empty', fix)];
-  return controlCharacterProblems(property, value);
+  if (value.trim() !== value) {
+    return [invalid(property, value, 'it starts or ends with whitespace, which no token value carries', 'Remove the surrounding whitespace')];
+  }
+  return characterProblems(property, value);
 }
 
 /**
- * Control characters (tab, line breaks, U+0000-U+001F, U+007F-U+009F) are invisible, almost
- * always pasted by mistake, and not carried reliably by templates and kube-apiserver flags:
- * cfn-lint cannot even parse a template that holds one.
+ * Control characters (tab, line breaks, U+0000-U+001F, U+007F-U+009F) and invisible formatting
+ * characters (zero-width spaces and joiners, the soft hyphen, bidirectional overrides) are unseen,
+ * almost always pasted by mistake, and not carried reliably by templates and kube-apiserver flags:
+ * cfn-lint cannot even parse a template that holds a control character.
  */
-function controlCharacterProblems(property: string, value: string): string[] {
-  const control = /\p{Cc}/u.exec(value)?.[0];
+export function characterProblems(property: string, value: string): Problem[] {
+  const control = /[\p{Cc}\p{Cf}]/u.exec(value)?.[0];
   if (control === undefined || Token.isUnresolved(value)) return [];
-  return [invalid(property, value, `it contains the control character ${codePoint(control)}`, 'Remove it; it was most likely pasted by mistake')];
+  const what = /\p{Cc}/u.test(control) ? 'control character' : 'invisible formatting character';
+  return [invalid(property, value, `it contains the ${what} ${codePoint(control)}`, 'Remove it; it was most likely pasted by mistake')];
 }
 
 const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** `usernamePrefix` / `groupsPrefix`: "don't specify `system:` or any portion of that string". */
-export function prefixProblems(property: string, prefix: string | undefined): string[] {
+export function prefixProblems(property: string, prefix: string | undefined): Problem[] {
   if (prefix === undefined || Token.isUnresolved(prefix) || !prefix.includes(SYSTEM)) return [];
   return [invalid(property, prefix, `a prefix must not contain "${SYSTEM}", which Kubernetes reserves for its own users and groups`,
     'Use a prefix of your own, such as "oidc:"')];
@@ -85,11 +94,11 @@ export function prefixProblems(property: string, prefix: string | undefined): st
 export function prefixResemblesSystem(property: string, prefix: string | undefined): string | undefined {
   if (prefix === undefined || prefix === '' || Token.isUnresolved(prefix)
     || prefix.includes(SYSTEM) || !SYSTEM.startsWith(prefix)) return undefined;
-  return invalid(property, prefix, `it is a leading part of "${SYSTEM}", and EKS advises against any portion of that string`,
-    'Use a prefix that cannot be mistaken for Kubernetes\' reserved names, such as "oidc:"');
+  return `The ${property} ${shown(prefix)} is a leading part of "${SYSTEM}", which EKS advises against: such names are easily `
+    + 'mistaken for Kubernetes\' own. Prefer a prefix such as "oidc:"';
 }
 
-function lengthProblems(property: string, value: string, min: number, max: number, fix: string): string[] {
+function lengthProblems(property: string, value: string, min: number, max: number, fix: string): Problem[] {
   // CloudFormation counts characters (Unicode code points), not JavaScript's UTF-16 units:
   // an emoji is one character but two units.
   const length = [...value].length;
@@ -97,15 +106,15 @@ function lengthProblems(property: string, value: string, min: number, max: numbe
   return [invalid(property, value, `it must be ${min} to ${max} characters long, but has ${length}`, fix)];
 }
 
-export function requiredClaimsProblems(claims: { [claim: string]: string }): string[] {
+export function requiredClaimsProblems(claims: { [claim: string]: string }): Problem[] {
   return Object.entries(claims).flatMap(([key, value]) => {
     const keyProperty = 'requiredClaims key';
     const valueProperty = `requiredClaims[${JSON.stringify(key)}] value`;
     return [
       ...lengthProblems(keyProperty, key, 1, 63, 'Use the claim\'s name as it appears in the token'),
-      ...controlCharacterProblems(keyProperty, key),
+      ...characterProblems(keyProperty, key),
       ...lengthProblems(valueProperty, value, 1, 253, 'Use the exact value the claim must have'),
-      ...controlCharacterProblems(valueProperty, value),
+      ...characterProblems(valueProperty, value),
     ];
   });
 }
@@ -115,7 +124,7 @@ const MAX_TAGS = 50;
 const TAG_CHARACTER = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
 
 /** One tag key or value: length, characters, and the `aws:` prefix, reserved in any case for both. */
-function tagTextProblems(property: string, text: string, min: number, max: number): string[] {
+function tagTextProblems(property: string, text: string, min: number, max: number): Problem[] {
   if (Token.isUnresolved(text)) return [];
   if (text.toLowerCase().startsWith('aws:')) {
     return [invalid(property, text, 'the "aws:" prefix is reserved for AWS', 'Choose one that does not start with "aws:"')];
@@ -128,7 +137,7 @@ function tagTextProblems(property: string, text: string, min: number, max: numbe
   return lengthProblems(property, text, min, max, 'Shorten it');
 }
 
-export function tagsProblems(tags: { [key: string]: string }): string[] {
+export function tagsProblems(tags: { [key: string]: string }): Problem[] {
   const problems = Object.entries(tags).flatMap(([key, value]) => [
     ...tagTextProblems('tag key', key, 1, 128),
     ...tagTextProblems(`tag ${JSON.stringify(key)} value`, value, 0, 256),

@@ -1,0 +1,76 @@
+import { IConstruct } from 'constructs';
+import { OidcIssuer } from '../oidc-issuer';
+import { OidcSettings } from '../oidc-settings';
+import { check, invalid, Problem } from './errors';
+import { typeProblems } from './js-types';
+import { DEFAULT_USERNAME_CLAIM, OidcNaming } from './kubernetes-names';
+import { prefixProblems, requiredClaimsProblems, textProblems } from './validation';
+
+/**
+ * The one resolved shape of a provider's OIDC settings: the issuer's settings and the given ones
+ * combined, and every default applied, here and nowhere else. The construct, its template, the
+ * kubeconfig, the token rules and the CLI all read this.
+ */
+export interface ResolvedOidc extends OidcNaming {
+  readonly issuerUrl: string;
+  readonly clientId: string;
+  /** The username claim, `sub` unless the settings or the issuer name another. */
+  readonly usernameClaim: string;
+  /** The prefix as configured (`-` for none); `usernamePrefixOf()` spells the one applied. */
+  readonly usernamePrefix?: string;
+  readonly groupsClaim?: string;
+  readonly groupsPrefix?: string;
+  /** Merged, sorted by claim: the template must not depend on a map's iteration order. */
+  readonly requiredClaims: { [claim: string]: string };
+  /** Scopes kubelogin requests beyond `openid`, for the claims above to be in the ID token. */
+  readonly kubeconfigScopes: string[];
+}
+
+/** Checks the settings and resolves them; throws every problem at once, at `scope` when given. */
+export function resolveOidc(settings: OidcSettings, scope?: IConstruct): ResolvedOidc {
+  check(settingsProblems(settings), scope);
+  const { issuer } = settings;
+  const usernameClaim = settings.usernameClaim ?? issuer.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
+  const merged: { [claim: string]: string } = { ...issuer.requiredClaims, ...settings.requiredClaims };
+  // Keys of a map are never equal, so the order is total.
+  const requiredClaims = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return {
+    issuerUrl: issuer.issuerUrl,
+    clientId: settings.clientId,
+    usernameClaim,
+    usernamePrefix: settings.usernamePrefix,
+    groupsClaim: settings.groupsClaim ?? issuer.groupsClaim,
+    groupsPrefix: settings.groupsPrefix,
+    requiredClaims,
+    // Without the `email` scope, providers leave `email` out of ID tokens.
+    kubeconfigScopes: [...new Set([...(usernameClaim === 'email' ? ['email'] : []), ...issuer.kubeconfigScopes ?? []])],
+  };
+}
+
+function settingsProblems(settings: OidcSettings): Problem[] {
+  if (typeof settings !== 'object' || settings === null) {
+    return [invalid('settings', settings, 'expected an object with issuer and clientId', 'Pass the issuer and the clientId', 'wrongType')];
+  }
+  const omit = 'Leave the property out to get the default';
+  const issuer = settings.issuer instanceof OidcIssuer ? [] : [invalid('issuer', (settings.issuer as unknown) instanceof Object ? '(an object)' : settings.issuer,
+    'expected an OidcIssuer', 'Pass a preset such as OidcIssuer.okta({ domain }), or OidcIssuer.fromUrl(url)', 'wrongType')];
+  const types = typeProblems({
+    clientId: [settings.clientId, 'string'],
+    usernameClaim: [settings.usernameClaim, 'string?'],
+    usernamePrefix: [settings.usernamePrefix, 'string?'],
+    groupsClaim: [settings.groupsClaim, 'string?'],
+    groupsPrefix: [settings.groupsPrefix, 'string?'],
+    requiredClaims: [settings.requiredClaims, 'string map?'],
+  });
+  if (issuer.length + types.length > 0) return [...issuer, ...types];
+  return [
+    ...textProblems('clientId', settings.clientId, 'Use the client ID of the application registered with your identity provider'),
+    ...textProblems('usernameClaim', settings.usernameClaim, omit),
+    ...textProblems('usernamePrefix', settings.usernamePrefix, `${omit}, or use "-" for no prefix`),
+    ...textProblems('groupsClaim', settings.groupsClaim, omit),
+    ...textProblems('groupsPrefix', settings.groupsPrefix, omit),
+    ...prefixProblems('usernamePrefix', settings.usernamePrefix),
+    ...prefixProblems('groupsPrefix', settings.groupsPrefix),
+    ...requiredClaimsProblems(settings.requiredClaims ?? {}),
+  ];
+}
