@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import { OidcIdentityProvider, OidcIdentityProviderProps } from '../src';
+import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer } from '../src';
 
 export const ISSUER = 'https://idp.example.com';
 
@@ -18,7 +18,7 @@ export function importedCluster(stack: Stack, clusterName = 'prod', id = cluster
 export function provider(stack: Stack, props: Partial<OidcIdentityProviderProps> = {}, id = 'Provider'): OidcIdentityProvider {
   return new OidcIdentityProvider(stack, id, {
     cluster: props.cluster ?? importedCluster(stack),
-    issuerUrl: ISSUER,
+    issuer: OidcIssuer.fromUrl(ISSUER),
     clientId: 'kubernetes',
     ...props,
   });
@@ -32,12 +32,20 @@ export function dependsOn(stack: Stack, logicalIdPrefix: string): string[] {
   return (resources[ids[0]].DependsOn ?? []).slice().sort();
 }
 
-/** The message of the error `make` throws, or undefined when it throws none. */
+/**
+ * The message of the error `make` throws, or undefined when it throws none, without the
+ * problems' ids and the construct path (tests of those read them whole).
+ */
 export function errorOf(make: () => unknown): string | undefined {
   try {
     make();
   } catch (e) {
-    return (e as Error).message;
+    return withoutIds((e as Error).message);
   }
   return undefined;
+}
+
+/** An error message without the ` [cdk-eks-oidc:<id>]` of each problem and the `  at <path>` line. */
+export function withoutIds(message: string): string {
+  return message.replace(/ \[cdk-eks-oidc:[A-Za-z]+\]$/gm, '').replace(/\n  at .*$/, '');
 }
