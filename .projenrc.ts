@@ -26,8 +26,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_FLOOR,
   constructsVersion: '10.0.5',
   peerDependencyOptions: { pinnedDevDependency: false },
+  // The API may still change before 1.0: jsii marks every type experimental.
+  stability: 'experimental',
   // Pull-request builds and releases to npm, PyPI and Maven Central, versioned by conventional
-  // commits. The first release is 0.1.0: the API may still change before 1.0.
+  // commits. The first release is 0.1.0.
   github: true,
   release: true,
   releaseToNpm: true,

@@ -15,10 +15,6 @@ import { TokenExplanation } from './token-explanation';
  *
  * The signature is not checked: a token that was not signed by the issuer is refused by the
  * cluster however it reads here.
- *
- * @example
- * const judge = new TokenJudge({ issuer: OidcIssuer.fromUrl('https://idp.example.com'), clientId: 'kubernetes' });
- * const explanation = judge.explain(token);
  */
 export class TokenJudge {
   private readonly settings: ResolvedOidc;
