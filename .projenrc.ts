@@ -24,7 +24,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   jsiiVersion: '~6.0.0',
   cdkVersion: CDK_FLOOR,
-  constructsVersion: '10.0.5',
+  // aws-cdk-lib 2.240.0 itself requires constructs ^10.5.0: a lower floor could not be installed with it.
+  constructsVersion: '10.5.0',
   peerDependencyOptions: { pinnedDevDependency: false },
   // The API may still change before 1.0: jsii marks every type experimental.
   stability: 'experimental',
@@ -170,6 +171,10 @@ project.addTask('integ:update', {
   description: 'Rewrite the integration tests\' snapshots (no deploy)',
   exec: 'bash test/integ/run.sh --update',
 });
+project.addTask('test:floor', {
+  description: 'Unit and property tests against the floors of our peer dependencies (aws-cdk-lib and constructs as package.json\'s peerDependencies state them), installed once under ~/.cache',
+  exec: 'bash test/floor/run.sh',
+});
 project.addTask('test:release', {
   description: 'Release checks that need no registry account: actionlint on the workflows, twine on dist/python, the npm tarball, the POM and the wheel metadata',
   exec: 'bash test/release/run.sh',
@@ -180,7 +185,7 @@ project.addTask('test:cfn-lint', {
 });
 
 project.addTask('ci', {
-  description: 'The whole check: jsii build, API.md, README examples, unit and property tests, cdk-nag, eslint, integ snapshot, release checks, the Python, Java and Go suites, kube-apiserver end to end with the deploy simulator, the example through the CDK CLI, cfn-lint, and no uncommitted generated file',
+  description: 'The whole check: jsii build, API.md, README examples, unit and property tests (also on the peer dependencies\' floors), cdk-nag, eslint, integ snapshot, release checks, the Python, Java and Go suites, kube-apiserver end to end with the deploy simulator, the example through the CDK CLI, cfn-lint, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
     { spawn: 'pre-compile' },
@@ -189,6 +194,7 @@ project.addTask('ci', {
     { name: 'type-check tests and the example (ts-jest does not)', exec: 'tsc --noEmit -p tsconfig.dev.json' },
     { spawn: 'rosetta' },
     { spawn: 'test' },
+    { spawn: 'test:floor' },
     { spawn: 'integ' },
     { spawn: 'package:python' },
     { spawn: 'package:java' },

@@ -8,6 +8,7 @@ const root = join(__dirname, '..');
 const surefire = join(root, 'test/java/target/surefire-reports');
 const suites: Array<[string, string[]]> = [
   ['typescript', [join(root, 'test-reports/junit.xml')]],
+  ['typescript (peer floors)', [join(root, 'test-reports/floor.xml')]],
   ['python', [join(root, 'test-reports/python.xml')]],
   ['java', existsSync(surefire) ? readdirSync(surefire).filter(f => f.endsWith('.xml')).map(f => join(surefire, f)) : []],
   ['go', [join(root, 'test-reports/go.json')]],
