@@ -10,7 +10,7 @@ import { performance } from 'perf_hooks';
 import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { OidcIdentityProvider } from '../lib';
+import { OidcIdentityProvider, OidcIssuer, RoleRef } from '../lib';
 
 const bindings = Number(process.argv[2]);
 const changed = process.argv[3] === 'changed';
@@ -24,11 +24,11 @@ const cluster = new eks.Cluster(stack, 'Cluster', {
   kubectlProviderOptions: { kubectlLayer: new KubectlV32Layer(stack, 'Kubectl') },
 });
 const provider = new OidcIdentityProvider(stack, 'Okta', {
-  cluster, issuerUrl: 'https://example.okta.com/oauth2/default', clientId: 'kubernetes', groupsClaim: 'groups',
+  cluster, issuer: OidcIssuer.fromUrl('https://example.okta.com/oauth2/default'), clientId: 'kubernetes', groupsClaim: 'groups',
 });
 for (let i = 0; i < bindings; i++) {
   const groups = changed && i === 0 ? [`team-${i}`, 'on-call'] : [`team-${i}`];
-  provider.addRoleBinding(`Team${i}`, { namespace: `team-${i}`, clusterRole: 'edit', groups });
+  provider.addRoleBinding(`Team${i}`, { namespace: `team-${i}`, role: RoleRef.clusterRole('edit'), groups });
 }
 app.synth();
 const ms = performance.now() - start;

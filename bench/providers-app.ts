@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CfnIdentityProviderConfig } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 // The compiled library, as users load it.
-import { OidcIdentityProvider } from '../lib';
+import { OidcIdentityProvider, OidcIssuer } from '../lib';
 
 const [variant, count, outdir] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
 const PER_STACK = 10;
@@ -17,22 +17,23 @@ function build(providers: number) {
   for (let i = 0; i < providers; i++) {
     if (i % PER_STACK === 0) stack = new Stack(app, `Platform${i / PER_STACK}`);
     const cluster = eks.Cluster.fromClusterAttributes(stack!, `Cluster${i}`, { clusterName: `cluster-${i}` });
+    const issuerUrl = `https://idp-${i}.example.com/oauth2/default`;
     const oidc = {
-      issuerUrl: `https://idp-${i}.example.com/oauth2/default`,
       clientId: 'kubernetes',
       usernameClaim: 'email',
       groupsClaim: 'groups',
       groupsPrefix: 'oidc:',
-      requiredClaims: { hd: 'example.com' },
     };
     if (variant === 'l2') {
-      new OidcIdentityProvider(stack!, `Provider${i}`, { cluster, identityProviderConfigName: `provider-${i}`, tags: { team: 'platform' }, ...oidc });
+      const issuer = OidcIssuer.fromUrl(issuerUrl);
+      const requiredClaims = { hd: 'example.com' };
+      new OidcIdentityProvider(stack!, `Provider${i}`, { cluster, identityProviderConfigName: `provider-${i}`, tags: { team: 'platform' }, issuer, requiredClaims, ...oidc });
     } else {
       new CfnIdentityProviderConfig(stack!, `Provider${i}`, {
         clusterName: cluster.clusterName,
         type: 'oidc',
         identityProviderConfigName: `provider-${i}`,
-        oidc: { ...oidc, requiredClaims: [{ key: 'hd', value: 'example.com' }] },
+        oidc: { issuerUrl, ...oidc, requiredClaims: [{ key: 'hd', value: 'example.com' }] },
         tags: [{ key: 'team', value: 'platform' }],
       });
     }

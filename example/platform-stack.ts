@@ -4,7 +4,7 @@ import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { OidcIdentityProvider, OidcIssuer } from '../src';
+import { OidcIdentityProvider, OidcIssuer, RoleRef } from '../src';
 
 export class PlatformStack extends Stack {
   readonly okta: OidcIdentityProvider;
@@ -34,7 +34,7 @@ export class PlatformStack extends Stack {
     // Machines: `sub` with the default `<issuer>#` prefix. Associated after Okta.
     this.keycloak = new OidcIdentityProvider(this, 'Keycloak', {
       cluster,
-      issuerUrl: 'https://sso.example.com/realms/ci',
+      issuer: OidcIssuer.fromUrl('https://sso.example.com/realms/ci'),
       clientId: 'kubernetes',
     });
 
@@ -49,9 +49,9 @@ export class PlatformStack extends Stack {
     // administer namespace `payments`, and the CI jobs may edit there. Each binding is a
     // resource of its own: removing one from code removes it from the cluster.
     this.okta.addClusterRoleBinding('EngineeringView', { clusterRole: 'view', groups: ['engineering'] });
-    this.okta.addRoleBinding('SrePayments', { namespace: 'payments', clusterRole: 'admin', groups: ['sre'] });
-    this.keycloak.addRoleBinding('DeployerPayments', { namespace: 'payments', clusterRole: 'edit', users: ['service-account-deployer'] });
-    this.gitHub.addRoleBinding('ProductionDeploy', { namespace: 'payments', clusterRole: 'edit', users: ['repo:example-org/platform:environment:production'] });
+    this.okta.addRoleBinding('SrePayments', { namespace: 'payments', role: RoleRef.clusterRole('admin'), groups: ['sre'] });
+    this.keycloak.addRoleBinding('DeployerPayments', { namespace: 'payments', role: RoleRef.clusterRole('edit'), users: ['service-account-deployer'] });
+    this.gitHub.addRoleBinding('ProductionDeploy', { namespace: 'payments', role: RoleRef.clusterRole('edit'), users: ['repo:example-org/platform:environment:production'] });
 
     // How to log in: a kubeconfig for people (kubelogin), one for the GitHub job (a token file).
     this.okta.addKubeconfigOutput('Kubeconfig');

@@ -5,7 +5,7 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { OidcIdentityProvider } from '../src';
+import { OidcIdentityProvider, OidcIssuer } from '../src';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -14,10 +14,10 @@ const stack = new Stack(app, 'EksOidcInteg');
 const cluster = new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_32 });
 const provider = new OidcIdentityProvider(stack, 'GitHubActions', {
   cluster,
-  issuerUrl: ISSUER,
+  // Issuer ISSUER, user names from `sub`, and the required claim repository_owner=cdk-eks-oidc.
+  issuer: OidcIssuer.gitHubActions({ owner: 'cdk-eks-oidc' }),
   clientId: 'sts.amazonaws.com',
   usernamePrefix: 'github:',
-  requiredClaims: { repository_owner: 'cdk-eks-oidc' },
 });
 
 const integ = new IntegTest(app, 'OidcIdentityProvider', { testCases: [stack] });

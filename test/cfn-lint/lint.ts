@@ -9,6 +9,7 @@ import { join } from 'path';
 import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { PlatformStack } from '../../example/platform-stack';
+import { RoleRef } from '../../src';
 import { newStackIn, providerFrom } from '../property/apps';
 import { validProps } from '../property/arbitraries';
 
@@ -39,7 +40,7 @@ try {
     const stack = newStackIn(app, `Sample${i}`);
     configs.forEach((props, j) => {
       const provider = providerFrom(stack, `P${j}`, props);
-      provider.addRoleBinding('Binding', { namespace: 'team-a', clusterRole: 'view', users: ['0a1b2c'] });
+      provider.addRoleBinding('Binding', { namespace: 'team-a', role: RoleRef.clusterRole('view'), users: ['0a1b2c'] });
     });
     templates.push(...templatesOf(app.synth().directory));
   });

@@ -32,11 +32,22 @@ mkdir "$work/test"
 cp -r "$root"/test/integ.*.ts "$work/test/"
 for snapshot in "$root"/test/integ.*.ts.snapshot; do [[ -d "$snapshot" ]] && cp -r "$snapshot" "$work/test/"; done
 
-(cd "$work" && "$env/node_modules/.bin/integ-runner" --directory test "${args[@]}")
+integ_runner() { (cd "$work" && "$env/node_modules/.bin/integ-runner" --directory test "$@"); }
+status=0
+integ_runner "${args[@]}" || status=$?
 
 if $update; then
+  # integ-runner rewrites a snapshot whose change is destructive (a resource replaced or deleted),
+  # prints the changes, and then fails, for them to be said in the PR. Such a snapshot is kept
+  # when a plain comparison with it passes.
+  if [[ $status -ne 0 ]]; then
+    integ_runner "${@:2}" || exit "$status"
+    status=0
+    echo "integ: snapshots rewritten with the destructive changes shown above: say so in the PR" >&2
+  fi
   for snapshot in "$work"/test/integ.*.ts.snapshot; do
     rm -rf "$root/test/$(basename "$snapshot")"
     cp -r "$snapshot" "$root/test/"
   done
 fi
+exit "$status"
