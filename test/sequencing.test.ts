@@ -2,7 +2,7 @@ import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
-import { OidcIdentityProvider } from '../src';
+import { OidcIdentityProvider, OidcIssuer } from '../src';
 import { dependsOn, importedCluster, newStack, provider } from './util';
 
 const logicalId = (c: { node: { defaultChild?: unknown } }, stack: Stack) => stack.getLogicalId(c.node.defaultChild as CfnResource);
@@ -12,7 +12,7 @@ describe('providers of one cluster are associated one at a time, in construct or
     const stack = newStack();
     const cluster = importedCluster(stack);
     const [first, second] = ['First', 'Second', 'Third'].map((id, i) =>
-      provider(stack, { cluster, issuerUrl: `https://idp${i}.example.com` }, id));
+      provider(stack, { cluster, issuer: OidcIssuer.fromUrl(`https://idp${i}.example.com`) }, id));
     expect(dependsOn(stack, 'First')).toEqual([]);
     expect(dependsOn(stack, 'Second')).toEqual([logicalId(first, stack)]);
     expect(dependsOn(stack, 'Third')).toEqual([logicalId(second, stack)]);
@@ -21,7 +21,7 @@ describe('providers of one cluster are associated one at a time, in construct or
   test('two imports of the same cluster name are one cluster', () => {
     const stack = newStack();
     const first = provider(stack, { cluster: importedCluster(stack, 'prod', 'ImportA') }, 'First');
-    provider(stack, { cluster: importedCluster(stack, 'prod', 'ImportB'), issuerUrl: 'https://other.example.com' }, 'Second');
+    provider(stack, { cluster: importedCluster(stack, 'prod', 'ImportB'), issuer: OidcIssuer.fromUrl('https://other.example.com') }, 'Second');
     expect(dependsOn(stack, 'Second')).toEqual([logicalId(first, stack)]);
   });
 
@@ -38,8 +38,8 @@ describe('providers of one cluster are associated one at a time, in construct or
     const cluster = new eksv2.Cluster(clusterStack, 'Cluster', { version: eksv2.KubernetesVersion.V1_32 });
     const a = new Stack(app, 'A');
     const b = new Stack(app, 'B');
-    new OidcIdentityProvider(a, 'First', { cluster, issuerUrl: 'https://a.example.com', clientId: 'k' });
-    new OidcIdentityProvider(b, 'Second', { cluster, issuerUrl: 'https://b.example.com', clientId: 'k' });
+    new OidcIdentityProvider(a, 'First', { cluster, issuer: OidcIssuer.fromUrl('https://a.example.com'), clientId: 'k' });
+    new OidcIdentityProvider(b, 'Second', { cluster, issuer: OidcIssuer.fromUrl('https://b.example.com'), clientId: 'k' });
     app.synth();
     expect(b.dependencies).toContain(a);
     expect(a.dependencies).not.toContain(b);
@@ -85,7 +85,7 @@ describe('providers wait for the Fargate profiles of their cluster in the same s
     const cluster = new eksv2.Cluster(a, 'Cluster', { version: eksv2.KubernetesVersion.V1_32 });
     cluster.addFargateProfile('Profile', { selectors: [{ namespace: 'a' }] });
     const b = new Stack(app, 'B');
-    new OidcIdentityProvider(b, 'First', { cluster, issuerUrl: 'https://a.example.com', clientId: 'k' });
+    new OidcIdentityProvider(b, 'First', { cluster, issuer: OidcIssuer.fromUrl('https://a.example.com'), clientId: 'k' });
     expect(dependsOn(b, 'First')).toEqual([]);
   });
 });
@@ -103,10 +103,10 @@ describe('per-cluster limits, checked once the whole app is built', () => {
   test('configuration names are unique per cluster', () => {
     const stack = newStack();
     const cluster = importedCluster(stack);
-    provider(stack, { cluster, identityProviderConfigName: 'sso', issuerUrl: 'https://a.example.com' }, 'First');
-    provider(stack, { cluster, identityProviderConfigName: 'sso', issuerUrl: 'https://b.example.com' }, 'Second');
+    provider(stack, { cluster, identityProviderConfigName: 'sso', issuer: OidcIssuer.fromUrl('https://a.example.com') }, 'First');
+    provider(stack, { cluster, identityProviderConfigName: 'sso', issuer: OidcIssuer.fromUrl('https://b.example.com') }, 'Second');
     expect(synthError(stack)).toContain('Invalid identityProviderConfigName "sso": providers Stack/First, Stack/Second of cluster Stack/prod share it, '
-      + 'and EKS needs a unique name per cluster. Give each provider its own identityProviderConfigName, or leave it out to get a generated one');
+      + 'and EKS needs a unique name per cluster. Give each provider its own identityProviderConfigName, or leave it out to get a generated one [cdk-eks-oidc:invalidIdentityProviderConfigName]');
   });
 
   test('issuer URLs are unique per cluster, even with another client id', () => {
@@ -115,7 +115,7 @@ describe('per-cluster limits, checked once the whole app is built', () => {
     provider(stack, { cluster, clientId: 'a' }, 'First');
     provider(stack, { cluster, clientId: 'b' }, 'Second');
     expect(synthError(stack)).toContain('Invalid issuerUrl "https://idp.example.com": providers Stack/First, Stack/Second of cluster Stack/prod share it, '
-      + 'and EKS needs a unique issuer URL per cluster, even with another client id. Keep one provider per issuer; one provider accepts tokens of one client id');
+      + 'and EKS needs a unique issuer URL per cluster, even with another client id. Keep one provider per issuer; one provider accepts tokens of one client id [cdk-eks-oidc:invalidIssuerUrl]');
   });
 
   test('the same name and issuer on two clusters is fine', () => {
@@ -126,13 +126,13 @@ describe('per-cluster limits, checked once the whole app is built', () => {
   });
 
   const providers = (stack: Stack, cluster: eks.IClusterRef, n: number) => {
-    for (let i = 0; i < n; i++) provider(stack, { cluster, issuerUrl: `https://idp${i}.example.com` }, `P${i}`);
+    for (let i = 0; i < n; i++) provider(stack, { cluster, issuer: OidcIssuer.fromUrl(`https://idp${i}.example.com`) }, `P${i}`);
   };
 
   test('at most 10 providers per cluster', () => {
     const stack = newStack();
     providers(stack, importedCluster(stack), 11);
-    expect(synthError(stack)).toContain('Invalid cluster "Stack/prod": it has 11 OIDC identity providers, and EKS allows at most 10 per cluster. Remove providers');
+    expect(synthError(stack)).toContain('Invalid cluster "Stack/prod": it has 11 OIDC identity providers, and EKS allows at most 10 per cluster. Remove providers [cdk-eks-oidc:invalidCluster]');
     const ten = newStack();
     providers(ten, importedCluster(ten), 10);
     expect(synthError(ten)).toBe('');
@@ -150,7 +150,7 @@ describe('per-cluster limits, checked once the whole app is built', () => {
     const old = newStack();
     providers(old, makeCluster(old, '1.31'), 2);
     expect(synthError(old)).toContain('Invalid cluster "Stack/Cluster": it has 2 OIDC identity providers, and EKS allows at most 1 '
-      + 'before Kubernetes 1.32 (this cluster runs 1.31). Upgrade the cluster to Kubernetes 1.32 or later, or keep one provider');
+      + 'before Kubernetes 1.32 (this cluster runs 1.31). Upgrade the cluster to Kubernetes 1.32 or later, or keep one provider [cdk-eks-oidc:invalidCluster]');
     const one = newStack();
     providers(one, makeCluster(one, '1.31'), 1);
     expect(synthError(one)).toBe('');
@@ -164,8 +164,8 @@ describe('per-cluster limits, checked once the whole app is built', () => {
     const over = newStack();
     const cluster = importedCluster(over);
     provider(over, { cluster, requiredClaims: claims(30) }, 'First');
-    provider(over, { cluster, requiredClaims: claims(30), issuerUrl: 'https://b.example.com' }, 'Second');
-    expect(synthError(over)).toMatch(/Invalid cluster "Stack\/prod": the OIDC settings of its 2 providers take \d+ bytes together, and EKS allows at most 12288. Shorten required claims or remove providers/);
+    provider(over, { cluster, requiredClaims: claims(30), issuer: OidcIssuer.fromUrl('https://b.example.com') }, 'Second');
+    expect(synthError(over)).toMatch(/Invalid cluster "Stack\/prod": the OIDC settings of its 2 providers take \d+ bytes together, and EKS allows at most 12288. Shorten required claims or remove providers \[cdk-eks-oidc:invalidCluster\]/);
     const under = newStack();
     provider(under, { cluster: importedCluster(under), requiredClaims: claims(30) }, 'First');
     expect(synthError(under)).toBe('');
