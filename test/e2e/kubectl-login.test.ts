@@ -8,14 +8,15 @@
 import { execFile } from 'child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CfnCluster } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { CONFIGMAP_READER, NAMESPACE, NAMESPACE_OBJECT } from './cluster-objects';
 import { ApiServer } from './control-plane';
 import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf, oidcFlagsOf, resolve } from './template';
-import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer } from '../../src';
+import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer, RoleRef } from '../../src';
 
 jest.setTimeout(180_000);
 
@@ -48,7 +49,7 @@ process.stdout.write(JSON.stringify({
 
 interface Case {
   readonly name: string;
-  readonly props: (issuerOrigin: string) => Partial<OidcIdentityProviderProps>;
+  readonly props: (issuerOrigin: string) => Partial<OidcIdentityProviderProps> & { issuer: OidcIssuer };
   /** The token's claims beyond iss and aud; its username claim's value is bound to the reader role in NAMESPACE. */
   readonly claims: Record<string, unknown>;
   readonly username: string;
@@ -60,7 +61,7 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'default claim sub and issuer# prefix, groups',
-    props: origin => ({ issuerUrl: `${origin}/dex`, groupsClaim: 'groups' }),
+    props: origin => ({ issuer: OidcIssuer.fromUrl(`${origin}/dex`), groupsClaim: 'groups' }),
     claims: { sub: 'alice-0a1b', groups: ['platform'] },
     username: 'alice-0a1b',
     groups: ['platform'],
@@ -68,7 +69,7 @@ const CASES: Case[] = [
   },
   {
     name: 'email claim, with a groups prefix',
-    props: origin => ({ issuerUrl: `${origin}/okta`, usernameClaim: 'email', groupsClaim: 'groups', groupsPrefix: 'okta:' }),
+    props: origin => ({ issuer: OidcIssuer.fromUrl(`${origin}/okta`), usernameClaim: 'email', groupsClaim: 'groups', groupsPrefix: 'okta:' }),
     claims: { sub: '00u1', email: 'alice@example.com', email_verified: true, groups: ['platform', 'sre'] },
     username: 'alice@example.com',
     groups: ['platform', 'sre'],
@@ -123,14 +124,19 @@ describe.each(CASES)('$name', (c) => {
     files.token = join(caseDir, 'token');
 
     const stack = new Stack(new App(), 'Login', { env: { account: '111111111111', region: 'eu-west-1' } });
+    // The endpoint and CA are deploy-time values, as for a cluster of the app: the attributes of
+    // an EKS cluster resource, which this server stands in for.
+    const eksCluster = new CfnCluster(stack, 'Eks', {
+      roleArn: 'arn:aws:iam::111111111111:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d'] },
+    });
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
       clusterName: 'e2e',
-      clusterEndpoint: Fn.importValue('ClusterEndpoint'),
-      clusterCertificateAuthorityData: Fn.importValue('ClusterCa'),
+      clusterEndpoint: eksCluster.attrEndpoint,
+      clusterCertificateAuthorityData: eksCluster.attrCertificateAuthorityData,
       kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
     });
     provider = new OidcIdentityProvider(stack, 'Provider', { cluster, clientId: CLIENT_ID, identityProviderConfigName: 'sso', ...c.props(env.issuer.origin) });
-    provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: CONFIGMAP_READER.metadata.name, users: [c.username] });
+    provider.addRoleBinding('Alice', { namespace: NAMESPACE, role: RoleRef.clusterRole(CONFIGMAP_READER.metadata.name), users: [c.username] });
     const people = provider.addKubeconfigOutput('People');
     const ci = provider.addKubeconfigOutput('Ci', { tokenFile: files.token });
     const template = Template.fromStack(stack).toJSON();
@@ -144,8 +150,8 @@ describe.each(CASES)('$name', (c) => {
 
     // The outputs as CloudFormation resolves them, with this server as the cluster.
     const deployTime = {
-      [JSON.stringify({ 'Fn::ImportValue': 'ClusterEndpoint' })]: `https://127.0.0.1:${server.port}`,
-      [JSON.stringify({ 'Fn::ImportValue': 'ClusterCa' })]: env.pki.ca.toString('base64'),
+      [JSON.stringify(stack.resolve(eksCluster.attrEndpoint))]: `https://127.0.0.1:${server.port}`,
+      [JSON.stringify(stack.resolve(eksCluster.attrCertificateAuthorityData))]: env.pki.ca.toString('base64'),
     };
     for (const [output, file] of [[people, files.people], [ci, files.ci]] as const) {
       writeFileSync(file, resolve(template.Outputs[stack.resolve(output.logicalId)].Value, deployTime));

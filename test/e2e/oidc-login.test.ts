@@ -9,7 +9,7 @@ import { CONFIGMAP_READER, NAMESPACE, NAMESPACE_OBJECT } from './cluster-objects
 import { ApiServer } from './control-plane';
 import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf, oidcFlagsOf } from './template';
-import { OidcIdentityProvider, OidcIdentityProviderProps } from '../../src';
+import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer, RoleRef } from '../../src';
 
 jest.setTimeout(180_000);
 
@@ -80,12 +80,12 @@ function synthesize(c: Case, issuerUrl: string) {
       serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl',
     }),
   });
-  const provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuerUrl, clientId: CLIENT_ID, ...c.props });
+  const provider = new OidcIdentityProvider(stack, 'Provider', { cluster, issuer: OidcIssuer.fromUrl(issuerUrl), clientId: CLIENT_ID, ...c.props });
   const usernameClaim = c.props.usernameClaim ?? 'sub';
-  provider.addRoleBinding('Alice', { namespace: NAMESPACE, clusterRole: CONFIGMAP_READER.metadata.name, users: [claim(ALICE, usernameClaim)] });
+  provider.addRoleBinding('Alice', { namespace: NAMESPACE, role: RoleRef.clusterRole(CONFIGMAP_READER.metadata.name), users: [claim(ALICE, usernameClaim)] });
   if (c.props.groupsClaim) {
     provider.addClusterRoleBinding('PlatformNamespaces', { clusterRole: 'e2e-namespace-reader', groups: [GROUP] });
-    provider.addRoleBinding('PlatformWriters', { namespace: NAMESPACE, role: 'e2e-configmap-writer', groups: [GROUP] });
+    provider.addRoleBinding('PlatformWriters', { namespace: NAMESPACE, role: RoleRef.role('e2e-configmap-writer'), groups: [GROUP] });
   }
   return { provider, template: Template.fromStack(stack).toJSON() };
 }

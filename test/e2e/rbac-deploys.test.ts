@@ -3,10 +3,11 @@
 // between consecutive templates through aws-cdk-lib's own kubectl handler, with real kubectl, on a
 // real kube-apiserver. After every deploy the cluster's bindings are exactly the template's plus
 // the cluster's own, and access reviews show every grant of the template present and every
-// removed one gone.
+// removed one gone. Bindings are made both ways the API offers: a provider's add…Binding() and the
+// ClusterRoleBinding and RoleBinding constructs made directly in the stack.
 import { mkdirSync } from 'fs';
 import { join } from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -15,7 +16,7 @@ import { ApiServer } from './control-plane';
 import { DeploySimulator, EksModule } from './deploy-simulator';
 import { e2eEnvironment } from './environment';
 import { kubernetesObjectsOf } from './template';
-import { OidcIdentityProvider } from '../../src';
+import { ClusterRoleBinding, OidcIdentityProvider, OidcIssuer, RoleBinding, RoleRef } from '../../src';
 
 jest.setTimeout(300_000);
 
@@ -42,10 +43,15 @@ const CLUSTER_OBJECTS = [
   })),
 ];
 
-/** One binding in code: a ClusterRoleBinding without namespace, a RoleBinding with one. */
+/**
+ * One binding in code: a ClusterRoleBinding without namespace, a RoleBinding with one; made with
+ * the provider's add…Binding(), or `direct`ly with `new ClusterRoleBinding(stack, id, { provider, ... })`
+ * or `new RoleBinding(...)`.
+ */
 interface Binding {
   readonly provider: 'A' | 'B';
   readonly id: string;
+  readonly direct?: boolean;
   readonly namespace?: string;
   readonly clusterRole?: string;
   readonly role?: string;
@@ -70,6 +76,12 @@ const deployersMoved: Binding = { ...deployers, namespace: 'team-b' };
 const listersNamed: Binding = { ...listers, name: 'team-listers' };
 const listersClusterWide: Binding = { ...listersNamed, namespace: undefined };
 const viewersOfB: Binding = { provider: 'B', id: 'Readers', clusterRole: 'sim-config-reader', groups: ['ops'], users: ['alice'] };
+const directReaders: Binding = { provider: 'A', id: 'DirectReaders', direct: true, clusterRole: 'sim-config-reader', groups: ['sre'] };
+const directReadersMore: Binding = { ...directReaders, users: ['carol'] };
+const directDeployers: Binding = { provider: 'B', id: 'DirectDeployers', direct: true, namespace: 'team-b', role: 'sim-deployer', users: ['dave'] };
+const directDeployersMore: Binding = { ...directDeployers, groups: ['dev'] };
+const directDeployersListing: Binding = { ...directDeployersMore, role: undefined, clusterRole: 'sim-secret-lister' };
+const twoProviders = [readersListing, listersClusterWide, viewersOfB];
 
 const STEPS: Step[] = [
   { name: 'add bindings', bindings: [readers, deployers], events: ['Create', 'Create'] },
@@ -80,7 +92,12 @@ const STEPS: Step[] = [
   { name: 'give a binding an explicit name', bindings: [readersListing, deployersMoved, listersNamed], events: ['Create', 'Delete'] },
   { name: 'turn a RoleBinding into a ClusterRoleBinding', bindings: [readersListing, deployersMoved, listersClusterWide], events: ['Create', 'Delete'] },
   { name: 'remove one', bindings: [readersListing, listersClusterWide], events: ['Delete'] },
-  { name: 'a second provider on the cluster', bindings: [readersListing, listersClusterWide, viewersOfB], events: ['Create'] },
+  { name: 'a second provider on the cluster', bindings: twoProviders, events: ['Create'] },
+  { name: 'add bindings made directly with new ClusterRoleBinding and new RoleBinding', bindings: [...twoProviders, directReaders, directDeployers], events: ['Create', 'Create'] },
+  { name: 'change the subjects of a direct ClusterRoleBinding: in place', bindings: [...twoProviders, directReadersMore, directDeployers], events: ['Update'] },
+  { name: 'change the subjects of a direct RoleBinding: in place', bindings: [...twoProviders, directReadersMore, directDeployersMore], events: ['Update'] },
+  { name: 'change the role of a direct RoleBinding', bindings: [...twoProviders, directReadersMore, directDeployersListing], events: ['Create', 'Delete'] },
+  { name: 'remove the direct bindings', bindings: twoProviders, events: ['Delete', 'Delete'] },
   { name: 'delete the stack', events: ['Delete', 'Delete', 'Delete'] },
 ];
 
@@ -101,22 +118,41 @@ function newStack(module: EksModule) {
   return { stack, cluster };
 }
 
-/** The template of a state of the code, and how its providers spell subjects. */
+/**
+ * The template of a state of the code. Each binding construct must say what its manifest applies:
+ * its kind, namespace and name are those of the one object of its manifest's resource.
+ */
 function synthesize(module: EksModule, bindings: Binding[]) {
   const { stack, cluster } = newStack(module);
   const providers = {
     A: new OidcIdentityProvider(stack, 'A', {
-      cluster, issuerUrl: 'https://a.example.com', clientId: 'k8s', usernamePrefix: 'a:', groupsClaim: 'groups', groupsPrefix: 'a:',
+      cluster, issuer: OidcIssuer.fromUrl('https://a.example.com'), clientId: 'k8s', usernamePrefix: 'a:', groupsClaim: 'groups', groupsPrefix: 'a:',
     }),
     B: new OidcIdentityProvider(stack, 'B', {
-      cluster, issuerUrl: 'https://b.example.com', clientId: 'k8s', usernamePrefix: 'b:', groupsClaim: 'groups', groupsPrefix: 'b:',
+      cluster, issuer: OidcIssuer.fromUrl('https://b.example.com'), clientId: 'k8s', usernamePrefix: 'b:', groupsClaim: 'groups', groupsPrefix: 'b:',
     }),
   };
-  for (const { provider, id, namespace, clusterRole, role, users, groups, name } of bindings) {
-    if (namespace === undefined) providers[provider].addClusterRoleBinding(id, { clusterRole: clusterRole!, users, groups, name });
-    else providers[provider].addRoleBinding(id, { namespace, clusterRole, role, users, groups, name });
+  const made: Array<ClusterRoleBinding | RoleBinding> = [];
+  for (const { provider, id, direct, namespace, clusterRole, role, users, groups, name } of bindings) {
+    const subjects = { users, groups, name };
+    if (namespace === undefined) {
+      const options = { clusterRole: clusterRole!, ...subjects };
+      made.push(direct
+        ? new ClusterRoleBinding(stack, id, { provider: providers[provider], ...options })
+        : providers[provider].addClusterRoleBinding(id, options));
+    } else {
+      const options = { namespace, role: role !== undefined ? RoleRef.role(role) : RoleRef.clusterRole(clusterRole!), ...subjects };
+      made.push(direct ? new RoleBinding(stack, id, { provider: providers[provider], ...options }) : providers[provider].addRoleBinding(id, options));
+    }
   }
-  return Template.fromStack(stack).toJSON();
+  const template = Template.fromStack(stack).toJSON();
+  const applied = made.map(binding => {
+    const resource = binding.manifest.node.findAll().find((c): c is CfnResource => c instanceof CfnResource);
+    const objects = JSON.parse(template.Resources[stack.resolve(resource!.logicalId)].Properties.Manifest);
+    return objects.map((o: any) => keyOf(o.kind, o.metadata.namespace, o.metadata.name)).join(' ');
+  });
+  expect(applied).toEqual(made.map(b => keyOf(b.kind, b instanceof RoleBinding ? b.namespace : undefined, b.bindingName)));
+  return template;
 }
 
 const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
@@ -221,14 +257,19 @@ describe.each<EksModule>(['aws-eks', 'aws-eks-v2'])('%s: the kubectl handler of 
       }
     }
     // Every subject of the sequence was reviewed, and each lost its grants with the stack.
-    expect([...subjectsSeen.keys()].sort()).toEqual(['Group:a:dev', 'Group:a:ops', 'Group:b:ops', 'User:a:alice', 'User:a:bob', 'User:b:alice']);
+    expect([...subjectsSeen.keys()].sort()).toEqual([
+      'Group:a:dev', 'Group:a:ops', 'Group:a:sre', 'Group:b:dev', 'Group:b:ops', 'User:a:alice', 'User:a:bob', 'User:a:carol', 'User:b:alice', 'User:b:dave',
+    ]);
   });
 
-  test('an explicit name kept under a new id: the create fails with AlreadyExists, and the cluster keeps its binding', async () => {
-    const deploys = simulator('new-id');
+  test.each<[string, string, Binding]>([
+    ['under a new id', 'new-id', { ...listersNamed, id: 'TeamListers' }],
+    ['by a binding made directly with new RoleBinding() instead of addRoleBinding()', 'made-directly', { ...listersNamed, direct: true }],
+  ])('an explicit name kept %s: the create fails with AlreadyExists, and the cluster keeps its binding', async (_, dir, moved) => {
+    const deploys = simulator(dir);
     const before = synthesize(module, [listersNamed]);
     await deploys.deploy(before);
-    await expect(deploys.deploy(synthesize(module, [{ ...listersNamed, id: 'TeamListers' }]))).rejects.toThrow(/AlreadyExists/);
+    await expect(deploys.deploy(synthesize(module, [moved]))).rejects.toThrow(/AlreadyExists/);
     await expectClusterMatches(before, new Map());
     await deploys.deploy(undefined);
     await expectClusterMatches(undefined, new Map());

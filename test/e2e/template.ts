@@ -7,7 +7,7 @@ const PSEUDO_PARAMETERS: Record<string, string> = { 'AWS::URLSuffix': 'amazonaws
 
 /**
  * A value as CloudFormation resolves it: strings, `Fn::Join`, pseudo parameters, and the
- * deploy-time values the test gives, keyed by their JSON (e.g. `{"Fn::ImportValue":"Endpoint"}`).
+ * deploy-time values the test gives, keyed by their JSON (e.g. `{"Fn::GetAtt":["Eks","Endpoint"]}`).
  */
 export function resolve(value: any, deployTime: Record<string, string> = {}): string {
   if (typeof value === 'string') return value;
