@@ -1,4 +1,4 @@
-import { Aws, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -217,6 +217,8 @@ describe('deploy-time values the kubeconfig cannot hold safely', () => {
     ['an SSM parameter', ssmParameter],
     ['literal text and a parameter', stack => `prod-${parameter(stack)}`],
     ['a pseudo parameter after a quote', () => `prod"${Aws.REGION}`],
+    // An attribute named like a cluster's, of a resource whose values nobody vouches for.
+    ['an Endpoint attribute of a custom resource', stack => new CfnResource(stack, 'Custom', { type: 'Custom::Endpoint' }).getAtt('Endpoint').toString()],
   ];
   test.each(fields.flatMap(([property, options]) => values.map(([what, value]) => [property, what, options, value] as const)))(
     '%s: %s is refused', (property, _, options, value) => {

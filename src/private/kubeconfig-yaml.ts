@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { KubeconfigOptions } from '../kubeconfig';
 import { clusterConnection } from './cluster-connection';
@@ -29,6 +29,9 @@ const MAX_DESCRIPTION_BYTES = 1024;
 
 /** The kubeconfig of a provider: its settings, its cluster's connection, and the options. */
 export function kubeconfigOf(host: KubeconfigHost, oidc: ResolvedOidc, options: KubeconfigOptions): string {
+  if (typeof options !== 'object' || options === null) {
+    check([invalid('options', options, 'expected an object of options', 'Pass the options as an object', 'wrongType')], host);
+  }
   check(typeProblems({
     clusterEndpoint: [options?.clusterEndpoint, 'string?'],
     certificateAuthorityData: [options?.certificateAuthorityData, 'string?'],
@@ -89,26 +92,42 @@ function structureProblems(host: KubeconfigHost, settings: KubeconfigSettings): 
     ...settings.extraScopes.map(scope => ['extraScopes entry', scope] as [string, string]),
     ...(settings.tokenFile !== undefined ? [['tokenFile', settings.tokenFile] as [string, string]] : []),
   ];
-  return values.filter(([, value]) => Token.isUnresolved(value) && !safeDeployTimeValue(stack.resolve(value), clusterName)).map(([option]) =>
+  return values.filter(([, value]) => Token.isUnresolved(value) && !safeDeployTimeValue(stack.resolve(value), { clusterName, typesOf: typesOfLogicalId(host) })).map(([option]) =>
     invalid(option, '(a deploy-time value)', 'CloudFormation pastes it into the kubeconfig unescaped, and a quote or a line break in it '
       + 'would change the YAML\'s structure', 'Pass a literal value, or the cluster itself (whose endpoint and CA EKS produces in a known shape)',
     'unsafeDeployTimeValue'));
 }
 
-/** Attributes whose values AWS produces without quotes, backslashes or line breaks. */
-const SAFE_ATTRIBUTES = new Set(['Endpoint', 'CertificateAuthorityData', 'ProviderName', 'ProviderURL']);
+/** Attributes whose values AWS produces without quotes, backslashes or line breaks, by resource type. */
+const SAFE_ATTRIBUTES: { [type: string]: string[] } = {
+  'AWS::EKS::Cluster': ['Endpoint', 'CertificateAuthorityData'],
+  // aws-eks (v1) creates its cluster through a custom resource, which returns EKS's own values.
+  'Custom::AWSCDK-EKS-Cluster': ['Endpoint', 'CertificateAuthorityData'],
+  'AWS::Cognito::UserPool': ['ProviderName', 'ProviderURL'],
+};
 const SAFE_PSEUDO_PARAMETERS = new Set(['AWS::Region', 'AWS::URLSuffix', 'AWS::Partition', 'AWS::AccountId']);
 
-function safeDeployTimeValue(value: unknown, clusterName: string): boolean {
+/** What a deploy-time value may refer to. */
+interface Trusted {
+  /** The cluster's name, resolved: EKS refuses names of other characters than letters, digits, "-" and "_". */
+  readonly clusterName: string;
+  /** The resource types a logical id names in the app (more than one where stacks share an id). */
+  readonly typesOf: (logicalId: string) => string[];
+}
+
+function safeDeployTimeValue(value: unknown, trusted: Trusted): boolean {
   if (typeof value === 'string') return !/["\\\p{Cc}]/u.test(value);
   if (typeof value !== 'object' || value === null) return false;
-  if (JSON.stringify(value) === clusterName) return true;
+  if (JSON.stringify(value) === trusted.clusterName) return true;
   const [[intrinsic, args], ...rest] = Object.entries(value);
   if (rest.length > 0) return false;
   switch (intrinsic) {
-    case 'Fn::GetAtt': return Array.isArray(args) && SAFE_ATTRIBUTES.has(String(args[1]));
+    case 'Fn::GetAtt': {
+      const types = Array.isArray(args) ? trusted.typesOf(String(args[0])) : [];
+      return types.length > 0 && types.every(type => SAFE_ATTRIBUTES[type]?.includes(String(args[1])));
+    }
     case 'Ref': return SAFE_PSEUDO_PARAMETERS.has(String(args));
-    case 'Fn::Join': return Array.isArray(args) && safeDeployTimeValue(args[0], clusterName) && Array.isArray(args[1]) && args[1].every(part => safeDeployTimeValue(part, clusterName));
+    case 'Fn::Join': return Array.isArray(args) && safeDeployTimeValue(args[0], trusted) && Array.isArray(args[1]) && args[1].every(part => safeDeployTimeValue(part, trusted));
     default: return false;
   }
 }
@@ -162,4 +181,16 @@ function renderKubeconfig(settings: KubeconfigSettings): string {
     `current-context: ${name}`,
     '',
   ].join('\n');
+}
+
+/** The types of the resources of the app that have a logical id, looked up when first needed. */
+function typesOfLogicalId(scope: IConstruct): (logicalId: string) => string[] {
+  let types: Map<string, string[]> | undefined;
+  return logicalId => {
+    types ??= scope.node.root.node.findAll().filter(CfnResource.isCfnResource).reduce((map, resource) => {
+      const id = Stack.of(resource).resolve(resource.logicalId) as string;
+      return map.set(id, [...map.get(id) ?? [], resource.cfnResourceType]);
+    }, new Map<string, string[]>());
+    return types.get(logicalId) ?? [];
+  };
 }
