@@ -8,7 +8,7 @@ import {
 import { Construct } from 'constructs';
 import { KubeconfigOptions } from './kubeconfig';
 import { OidcSettings } from './oidc-settings';
-import { check, EksOidcError, invalid, shown } from './private/errors';
+import { check, EksOidcError, invalid, Problem, shown } from './private/errors';
 import { waitForFargateProfiles } from './private/fargate-sequencing';
 import { enrol } from './private/cluster-providers';
 import { sharedIssuerWarning } from './private/issuer-rules';
@@ -194,10 +194,13 @@ abstract class ProviderBase extends Resource implements IOidcIdentityProvider {
   /** The settings, resolved once. @internal */
   protected readonly _oidc?: ResolvedOidc;
 
-  constructor(scope: Construct, id: string, props: ResourceProps, settings: OidcSettings | undefined, cluster: IClusterRef | undefined) {
+  /** @param problems those of the subclass's own properties, thrown with those of the settings */
+  constructor(scope: Construct, id: string, props: ResourceProps, settings: OidcSettings | undefined, cluster: IClusterRef | undefined,
+    problems: Problem[]) {
     super(scope, id, props);
     this.settings = settings;
-    this._oidc = settings === undefined ? undefined : resolveOidc(settings, this);
+    check(settings === undefined ? problems : [], this);
+    this._oidc = settings === undefined ? undefined : resolveOidc(settings, this, problems);
     this.cluster = cluster;
   }
 
@@ -368,17 +371,7 @@ export class OidcIdentityProvider extends ProviderBase {
   public readonly groupsClaim?: string;
 
   constructor(scope: Construct, id: string, props: OidcIdentityProviderProps) {
-    super(scope, id, { physicalName: stringOrUndefined(props?.identityProviderConfigName) }, props, props?.cluster);
-    check([
-      ...(typeof props?.cluster?.clusterRef?.clusterName === 'string' ? []
-        : [invalid('cluster', props?.cluster === undefined ? undefined : '(not a cluster)', 'expected an EKS cluster',
-          'Pass an aws-eks or aws-eks-v2 Cluster, an imported cluster, or a CfnCluster', 'wrongType')]),
-      ...typeProblems({ identityProviderConfigName: [props.identityProviderConfigName, 'string?'], tags: [props.tags, 'string map?'] }),
-    ], this);
-    check([
-      ...textProblems('identityProviderConfigName', props.identityProviderConfigName, 'Leave the property out to get a generated name'),
-      ...tagsProblems(props.tags ?? {}),
-    ], this);
+    super(scope, id, { physicalName: stringOrUndefined(props?.identityProviderConfigName) }, props, props?.cluster, propsProblems(props));
     const oidc = this._oidc!;
     const name = props.identityProviderConfigName ?? Names.uniqueResourceName(this, {
       maxLength: MAX_GENERATED_NAME_LENGTH,
@@ -438,16 +431,38 @@ class Import extends ProviderBase {
   public readonly clusterName: string;
 
   constructor(scope: Construct, id: string, attrs: OidcIdentityProviderAttributes) {
-    super(scope, id, { environmentFromArn: stringOrUndefined(attrs?.identityProviderConfigArn) }, attrs?.settings, attrs?.cluster);
-    check(typeProblems({
-      clusterName: [attrs.clusterName, 'string'],
-      identityProviderConfigName: [attrs.identityProviderConfigName, 'string'],
-      identityProviderConfigArn: [attrs.identityProviderConfigArn, 'string'],
-    }), this);
+    super(scope, id, { environmentFromArn: stringOrUndefined(attrs?.identityProviderConfigArn) }, attrs?.settings, attrs?.cluster, [
+      ...typeProblems({
+        clusterName: [attrs?.clusterName, 'string'],
+        identityProviderConfigName: [attrs?.identityProviderConfigName, 'string'],
+        identityProviderConfigArn: [attrs?.identityProviderConfigArn, 'string'],
+      }),
+      ...clusterTypeProblems(attrs?.cluster, true),
+    ]);
     this.identityProviderConfigName = attrs.identityProviderConfigName;
     this.identityProviderConfigArn = attrs.identityProviderConfigArn;
     this.clusterName = attrs.clusterName;
   }
+}
+
+/** The problems of a definition's own properties (the settings' are the base's to find): all are thrown at once. */
+function propsProblems(props: OidcIdentityProviderProps | undefined): Problem[] {
+  const types = [
+    ...clusterTypeProblems(props?.cluster, false),
+    ...typeProblems({ identityProviderConfigName: [props?.identityProviderConfigName, 'string?'], tags: [props?.tags, 'string map?'] }),
+  ];
+  if (types.length > 0 || props === undefined) return types;
+  return [
+    ...textProblems('identityProviderConfigName', props.identityProviderConfigName, 'Leave the property out to get a generated name'),
+    ...tagsProblems(props.tags ?? {}),
+  ];
+}
+
+/** A JavaScript caller's cluster of the wrong type (an optional one may be left out). */
+function clusterTypeProblems(cluster: IClusterRef | undefined, optional: boolean): Problem[] {
+  if (typeof cluster?.clusterRef?.clusterName === 'string' || (optional && cluster === undefined)) return [];
+  return [invalid('cluster', cluster === undefined ? undefined : '(not a cluster)', 'expected an EKS cluster',
+    'Pass an aws-eks or aws-eks-v2 Cluster, an imported cluster, or a CfnCluster', 'wrongType')];
 }
 
 /** A value for aws-cdk-lib's `Resource`, which would fail with a bare `TypeError` on a non-string: ours checks it after. */

@@ -207,6 +207,10 @@ export class OidcIssuer {
    * Source: Amazon Cognito developer guide, "Understanding the identity (ID) token".
    */
   public static cognitoUserPool(userPool: IUserPool): OidcIssuer {
+    if (typeof userPool?.userPoolProviderName !== 'string') {
+      check([invalid('userPool', userPool === undefined ? undefined : '(not a user pool)', 'expected a Cognito user pool',
+        'Pass a cognito.UserPool, or one imported with UserPool.fromUserPoolId()', 'wrongType')]);
+    }
     return new OidcIssuer(`https://${userPool.userPoolProviderName}`, { usernameClaim: 'cognito:username', groupsClaim: 'cognito:groups' });
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { IOidcIdentityProvider } from './oidc-identity-provider';
-import { check, invalid } from './private/errors';
+import { check, invalid, Problem } from './private/errors';
 import { typeProblems } from './private/js-types';
 import { labelProblems, roleNameProblems } from './private/kubernetes-rules';
 import { bindingManifest } from './private/rbac-manifest';
@@ -90,7 +90,7 @@ export class ClusterRoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterRoleBindingProps) {
     super(scope, id);
-    check(typeProblems({ clusterRole: [props?.clusterRole, 'string'] }), this);
+    check([...providerTypeProblems(props?.provider), ...typeProblems({ clusterRole: [props?.clusterRole, 'string'] })], this);
     const { name, manifest } = bindingManifest(this, props, { kind: 'ClusterRoleBinding', roleRef: { kind: 'ClusterRole', name: props.clusterRole } },
       roleNameProblems('clusterRole', props.clusterRole));
     this.bindingName = name;
@@ -123,6 +123,7 @@ export class RoleBinding extends Construct {
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
     super(scope, id);
     check([
+      ...providerTypeProblems(props?.provider),
       ...typeProblems({ namespace: [props?.namespace, 'string'] }),
       ...(props?.role instanceof RoleRef ? [] : [invalid('role', props?.role === undefined ? undefined : '(not a RoleRef)', 'expected a RoleRef',
         'Pass RoleRef.clusterRole(name) or RoleRef.role(name)', 'wrongType')]),
@@ -135,4 +136,11 @@ export class RoleBinding extends Construct {
     this.role = props.role;
     this.manifest = manifest;
   }
+}
+
+/** A JavaScript caller's provider of the wrong type: anything without a provider's methods. */
+function providerTypeProblems(provider: IOidcIdentityProvider | undefined): Problem[] {
+  if (typeof provider?.usernameFor === 'function' && typeof provider.groupFor === 'function') return [];
+  return [invalid('provider', provider === undefined ? undefined : '(not an identity provider)', 'expected an OIDC identity provider',
+    'Pass an OidcIdentityProvider, or one imported with OidcIdentityProvider.fromOidcIdentityProviderAttributes()', 'wrongType')];
 }

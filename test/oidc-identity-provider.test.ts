@@ -3,13 +3,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { OidcIdentityProvider } from '../src';
-import { importedCluster, ISSUER, newStack, provider } from './util';
+import { IOidcIdentityProvider, OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer, OidcSettings, RoleRef } from '../src';
+import { errorOf, importedCluster, ISSUER, newStack, provider } from './util';
 
 const TYPE = 'AWS::EKS::IdentityProviderConfig';
 
 describe('props', () => {
-  test('required props render a minimal config, optional ones stay out of the template', () => {
+  test('required props render a minimal config, optional ones stay out of the template but the username claim', () => {
     const stack = newStack();
     provider(stack);
     Template.fromStack(stack).hasResourceProperties(TYPE, {
@@ -19,7 +19,8 @@ describe('props', () => {
       Oidc: {
         IssuerUrl: ISSUER,
         ClientId: 'kubernetes',
-        UsernameClaim: Match.absent(),
+        // Always written: the effective claim, 'sub' by default, is what EKS applies.
+        UsernameClaim: 'sub',
         UsernamePrefix: Match.absent(),
         GroupsClaim: Match.absent(),
         GroupsPrefix: Match.absent(),
@@ -113,7 +114,7 @@ describe('clusters', () => {
     provider(stack, { cluster: importedCluster(stack, 'blue') }, 'Blue');
     provider(stack, {
       cluster: eksv2.Cluster.fromClusterAttributes(stack, 'Green', { clusterName: 'green' }),
-      issuerUrl: 'https://other.example.com',
+      issuer: OidcIssuer.fromUrl('https://other.example.com'),
     }, 'GreenProvider');
     const template = Template.fromStack(stack);
     template.hasResourceProperties(TYPE, { ClusterName: 'blue' });
@@ -191,7 +192,115 @@ describe('imports', () => {
     expect(() => OidcIdentityProvider.fromIdentityProviderConfigArn(stack, 'Imported', arn)).toThrow(new Error(
       `Invalid identityProviderConfigArn "${arn}": it is not the ARN of an EKS OIDC identity provider configuration. `
       + 'Pass the identityProviderConfigArn that `aws eks describe-identity-provider-config` shows: '
-      + 'arn:<partition>:eks:<region>:<account>:identityproviderconfig/<cluster>/oidc/<name>/<uuid>'));
+      + 'arn:<partition>:eks:<region>:<account>:identityproviderconfig/<cluster>/oidc/<name>/<uuid> [cdk-eks-oidc:invalidIdentityProviderConfigArn]'));
+  });
+
+  test('the cluster given to an import is its cluster; a definition\'s is the one it was given', () => {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    expect(provider(stack, { cluster }).cluster).toBe(cluster);
+    const imported = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Imported', {
+      clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN, cluster,
+    });
+    expect(imported.cluster).toBe(cluster);
+    expect(OidcIdentityProvider.fromIdentityProviderConfigArn(stack, 'ByArn', ARN).cluster).toBeUndefined();
+  });
+});
+
+describe('an import with settings behaves exactly like the definition', () => {
+  const ARN = 'arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3-e4f5-6789-abcd-ef0123456789';
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const connection = { clusterEndpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', certificateAuthorityData: 'Q0E=' };
+
+  /** A definition and an import of the same settings, on the same cluster and with the same names. */
+  function pair(settings: OidcSettings) {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    const defined = new OidcIdentityProvider(stack, 'Defined', { cluster, identityProviderConfigName: 'okta', ...settings });
+    const imported = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Imported', {
+      clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN, cluster, settings,
+    });
+    return { defined, imported };
+  }
+
+  test.each<[string, OidcSettings]>([
+    ['a plain issuer', { issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes', groupsClaim: 'groups' }],
+    ['every setting', {
+      issuer: OidcIssuer.fromUrl(ISSUER),
+      clientId: 'kubernetes',
+      usernameClaim: 'email',
+      usernamePrefix: 'oidc:',
+      groupsClaim: 'roles',
+      groupsPrefix: 'oidc-group:',
+      requiredClaims: { hd: 'example.com' },
+    }],
+    ['a preset', { issuer: OidcIssuer.okta({ domain: 'example.okta.com' }), clientId: '0oa1b2c3' }],
+    ['a preset and settings over it', { issuer: OidcIssuer.gitHubActions({ owner: 'octo-org' }), clientId: 'eks', usernamePrefix: 'gh:', groupsClaim: 'environment' }],
+  ])('usernameFor, groupFor and kubeconfig, %s', (_, settings) => {
+    const { defined, imported } = pair(settings);
+    for (const value of ['alice', 'alice@example.com', 'repo:octo-org/infra:ref:refs/heads/main']) {
+      expect(imported.usernameFor(value)).toBe(defined.usernameFor(value));
+      expect(imported.groupFor(value)).toBe(defined.groupFor(value));
+    }
+    expect(imported.kubeconfig(connection)).toBe(defined.kubeconfig(connection));
+    expect(imported.kubeconfig({ ...connection, tokenFile: '/var/run/token' })).toBe(defined.kubeconfig({ ...connection, tokenFile: '/var/run/token' }));
+  });
+
+  test('an Entra ID import\'s kubeconfig requests the profile scope, as the definition\'s does', () => {
+    const { defined, imported } = pair({ issuer: OidcIssuer.entraId({ tenantId: TENANT }), clientId: 'app' });
+    expect(imported.kubeconfig(connection)).toContain('- "--oidc-extra-scope=profile"');
+    expect(imported.kubeconfig(connection)).toBe(defined.kubeconfig(connection));
+  });
+
+  test('an import\'s settings are checked like a definition\'s, at the import\'s path', () => {
+    const stack = newStack();
+    expect(() => OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Imported', {
+      clusterName: 'prod',
+      identityProviderConfigName: 'okta',
+      identityProviderConfigArn: ARN,
+      settings: { issuer: OidcIssuer.fromUrl(ISSUER), clientId: '', usernamePrefix: 'system:' },
+    })).toThrow(new Error([
+      'Invalid clientId "": it must not be empty. Use the client ID of the application registered with your identity provider [cdk-eks-oidc:invalidClientId]',
+      'Invalid usernamePrefix "system:": a prefix must not contain "system:", which Kubernetes reserves for its own users and groups. '
+        + 'Use a prefix of your own, such as "oidc:" [cdk-eks-oidc:invalidUsernamePrefix]',
+      '  at Stack/Imported',
+    ].join('\n')));
+  });
+});
+
+describe('an import by name alone refuses what needs the settings, with one error', () => {
+  const ARN = 'arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3-e4f5-6789-abcd-ef0123456789';
+  const message = (cannot: string) => `The provider was imported by name alone, so it cannot ${cannot}. Import it with fromOidcIdentityProviderAttributes() `
+    + 'and settings: the issuer, clientId, claims and prefixes it was defined with [cdk-eks-oidc:importWithoutSettings]\n  at Stack/Imported';
+  const kubectlCluster = (stack: Stack) => eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'prod', kubectlRoleArn: 'arn:aws:iam::111111111111:role/kubectl',
+  });
+  const imports: Array<[string, (stack: Stack) => IOidcIdentityProvider]> = [
+    ['fromIdentityProviderConfigArn', stack => OidcIdentityProvider.fromIdentityProviderConfigArn(stack, 'Imported', ARN)],
+    ['fromOidcIdentityProviderAttributes without settings', stack => OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Imported', {
+      clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN, cluster: kubectlCluster(stack),
+    })],
+  ];
+  describe.each(imports)('%s', (_, make) => {
+    test.each<[string, (p: IOidcIdentityProvider) => unknown, string]>([
+      ['usernameFor', p => p.usernameFor('alice'), 'spell user names'],
+      ['groupFor', p => p.groupFor('engineering'), 'spell group names'],
+      ['addClusterRoleBinding', p => p.addClusterRoleBinding('Viewers', { clusterRole: 'view', users: ['alice'] }), 'spell user names'],
+      ['addRoleBinding of groups', p => p.addRoleBinding('Editors', { namespace: 'apps', role: RoleRef.clusterRole('edit'), groups: ['dev'] }), 'spell group names'],
+      ['kubeconfig', p => p.kubeconfig({ clusterEndpoint: 'https://x.example.com', certificateAuthorityData: 'Q0E=' }), 'render a kubeconfig'],
+      ['addKubeconfigOutput', p => p.addKubeconfigOutput('Kubeconfig', { clusterEndpoint: 'https://x.example.com', certificateAuthorityData: 'Q0E=' }),
+        'render a kubeconfig'],
+      ['explainToken', p => p.explainToken('a.b.c'), 'judge tokens'],
+    ])('%s', (__, use, cannot) => {
+      const p = make(newStack());
+      expect(() => use(p)).toThrow(new Error(message(cannot)));
+    });
+  });
+
+  test('the names alone it has', () => {
+    const imported = OidcIdentityProvider.fromIdentityProviderConfigArn(newStack(), 'Imported', ARN);
+    expect([imported.clusterName, imported.identityProviderConfigName, imported.identityProviderConfigArn]).toEqual(['prod', 'okta', ARN]);
+    expect(errorOf(() => imported.identityProviderConfigRef)).toBeUndefined();
   });
 });
 
@@ -202,7 +311,7 @@ describe('generated names', () => {
     for (let i = 0; i < 8; i++) scope = new Construct(scope, `Very_Long.Construct Id ${i}`);
     const p = provider(stack, { cluster: importedCluster(stack) }, 'Provider');
     const deep = new OidcIdentityProvider(scope, 'Provider', {
-      cluster: importedCluster(stack, 'other'), issuerUrl: ISSUER, clientId: 'kubernetes',
+      cluster: importedCluster(stack, 'other'), issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes',
     });
     for (const name of [p.identityProviderConfigName, deep.identityProviderConfigName]) {
       expect(name).toMatch(/^[A-Za-z0-9-]{1,63}$/);
@@ -213,7 +322,7 @@ describe('generated names', () => {
     const names = () => {
       const stack = newStack();
       return ['A', 'B'].map(scopeId => new OidcIdentityProvider(new Construct(stack, scopeId), 'Provider', {
-        cluster: importedCluster(stack, `cluster-${scopeId}`), issuerUrl: ISSUER, clientId: 'kubernetes',
+        cluster: importedCluster(stack, `cluster-${scopeId}`), issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes',
       }).identityProviderConfigName);
     };
     const first = names();
@@ -226,12 +335,13 @@ describe('Kubernetes names', () => {
   test.each([
     ['default claim sub: the issuer and #', {}, `${ISSUER}#0a1b2c`, '0a1b2c'],
     ['other claim without prefix: the issuer and #', { usernameClaim: 'preferred_username' }, `${ISSUER}#alice`, 'alice'],
-    ['issuer with a path and trailing slash: kept byte for byte', { issuerUrl: 'https://idp.example.com/realms/x/' }, 'https://idp.example.com/realms/x/#alice', 'alice'],
+    ['issuer with a path and trailing slash: kept byte for byte', { issuer: OidcIssuer.fromUrl('https://idp.example.com/realms/x/') },
+      'https://idp.example.com/realms/x/#alice', 'alice'],
     ['email claim without prefix: the address alone', { usernameClaim: 'email' }, 'alice@example.com', 'alice@example.com'],
     ['email claim with a prefix', { usernameClaim: 'email', usernamePrefix: 'okta:' }, 'okta:alice@example.com', 'alice@example.com'],
     ['explicit prefix', { usernamePrefix: 'oidc:' }, 'oidc:0a1b2c', '0a1b2c'],
     ['"-": no prefix at all', { usernamePrefix: '-' }, '0a1b2c', '0a1b2c'],
-  ])('usernameFor, %s', (_, props, expected, value) => {
+  ])('usernameFor, %s', (_, props: Partial<OidcIdentityProviderProps>, expected, value) => {
     expect(provider(newStack(), props).usernameFor(value)).toBe(expected);
   });
 
@@ -246,14 +356,15 @@ describe('Kubernetes names', () => {
   test('groupFor without a groups claim says that no group can match', () => {
     const p = provider(newStack());
     expect(() => p.groupFor('engineering')).toThrow(new Error(
-      'Invalid groupsClaim undefined: the provider Stack/Provider has no groups claim, so tokens carry no groups and no group '
-      + '"engineering" can ever match. Set groupsClaim (e.g. "groups") to the claim in which your identity provider lists the user\'s groups'));
+      'Invalid groupsClaim (missing): the provider has no groups claim, so tokens carry no groups and no group '
+      + '"engineering" can ever match. Set groupsClaim (e.g. "groups") to the claim in which your identity provider lists the user\'s groups '
+      + '[cdk-eks-oidc:invalidGroupsClaim]\n  at Stack/Provider'));
   });
 
   test('a token issuer gives a token name that resolves with the issuer', () => {
     const stack = newStack();
     const issuerUrl = Lazy.string({ produce: () => ISSUER });
-    const name = provider(stack, { issuerUrl }).usernameFor('alice');
+    const name = provider(stack, { issuer: OidcIssuer.fromUrl(issuerUrl) }).usernameFor('alice');
     expect(stack.resolve(name)).toBe(`${ISSUER}#alice`);
   });
 });
@@ -266,7 +377,7 @@ describe('snapshots', () => {
     cluster.addFargateProfile('System', { selectors: [{ namespace: 'kube-system' }] });
     new OidcIdentityProvider(stack, 'Okta', {
       cluster,
-      issuerUrl: 'https://example.okta.com/oauth2/default',
+      issuer: OidcIssuer.fromUrl('https://example.okta.com/oauth2/default'),
       clientId: '0oa1b2c3',
       usernameClaim: 'email',
       groupsClaim: 'groups',
@@ -276,7 +387,7 @@ describe('snapshots', () => {
     });
     new OidcIdentityProvider(stack, 'Keycloak', {
       cluster,
-      issuerUrl: 'https://sso.example.com/realms/ci',
+      issuer: OidcIssuer.fromUrl('https://sso.example.com/realms/ci'),
       clientId: 'kubernetes',
     });
     expect(Template.fromStack(stack).findResources(TYPE)).toMatchSnapshot();

@@ -1,6 +1,6 @@
-import { Lazy } from 'aws-cdk-lib';
-import { OidcIdentityProvider, OidcIdentityProviderProps } from '../src';
-import { ISSUER, newStack, provider } from './util';
+import { Lazy, Token } from 'aws-cdk-lib';
+import { OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer, OidcSettings, TokenJudge } from '../src';
+import { errorOf, ISSUER, newStack, provider } from './util';
 
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
 const SECONDS = NOW / 1000;
@@ -118,31 +118,90 @@ describe('refused tokens: each problem names the claim, the value, what was expe
   });
 });
 
-describe('providers', () => {
-  test('an import with its settings explains like the provider it is', () => {
+describe('TokenJudge: the same judgement without a construct or an app', () => {
+  const settings: OidcSettings = { issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes', groupsClaim: 'groups', groupsPrefix: 'oidc:' };
+
+  test('it explains as a provider of the same settings does', () => {
+    const judge = new TokenJudge(settings);
+    for (const token of [jwt({ groups: ['a'] }), jwt({ aud: 'other' }), jwt({ exp: SECONDS - 1, groups: 7 }), 'not a token']) {
+      expect(judge.explain(token)).toEqual(explain(token, settings));
+    }
+    expect(judge.explain(jwt({ groups: ['a', 'b'] }))).toEqual({
+      accepted: true,
+      username: `${ISSUER}#alice`,
+      groups: ['oidc:a', 'oidc:b'],
+      problems: [],
+      issuer: ISSUER,
+      expiresAt: new Date((SECONDS + 600) * 1000).toISOString(),
+    });
+  });
+
+  test('it combines the issuer\'s settings and the given ones as a provider does', () => {
+    const issuer = OidcIssuer.fromUrl(ISSUER, { usernameClaim: 'email', groupsClaim: 'roles', requiredClaims: { hd: 'example.com', tier: 'prod' } });
+    const judge = new TokenJudge({ issuer, clientId: 'kubernetes', groupsClaim: 'groups', requiredClaims: { tier: 'dev' } });
+    const result = judge.explain(jwt({ email: 'a@example.com', roles: ['x'], groups: ['g'], hd: 'example.com', tier: 'dev' }));
+    expect([result.accepted, result.username, result.groups]).toEqual([true, 'a@example.com', ['g']]);
+    expect(judge.explain(jwt({ email: 'a@example.com', hd: 'example.com', tier: 'prod' })).problems)
+      .toEqual(['tier: found "prod", expected exactly "dev" (a required claim). Use a token that carries it, or change requiredClaims']);
+    expect(new TokenJudge({ issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes' }).explain(jwt()).username).toBe(`${ISSUER}#alice`);
+  });
+
+  test('it checks the settings as a provider does, and its errors have no construct path', () => {
+    expect(() => new TokenJudge({ ...settings, clientId: ' kubernetes' })).toThrow(new Error('Invalid clientId " kubernetes": it starts or ends with whitespace, '
+      + 'which no token value carries. Remove the surrounding whitespace [cdk-eks-oidc:invalidClientId]'));
+    expect(() => new TokenJudge(undefined as unknown as OidcSettings)).toThrow(new Error('Invalid settings (missing): expected an object with issuer and clientId. '
+      + 'Pass the issuer and the clientId [cdk-eks-oidc:wrongType]'));
+    expect(() => new TokenJudge(settings).explain(5 as unknown as string))
+      .toThrow(new Error('Invalid token 5: expected a string, received a number. Pass a string [cdk-eks-oidc:wrongType]'));
+  });
+
+  const deployTime = (property: string) => 'Invalid ' + property + ' "(a deploy-time value)": a token cannot be judged against a value that is only known at deploy time. '
+    + 'Judge the token against the deployed settings: give their values, or run `npx cdk-eks-oidc explain` on a template with literal settings '
+    + '[cdk-eks-oidc:deployTimeSettings]';
+  test.each<[string, OidcSettings]>([
+    ['clientId', { issuer: OidcIssuer.fromUrl(ISSUER), clientId: Lazy.string({ produce: () => 'kubernetes' }) }],
+    ['issuerUrl', { issuer: OidcIssuer.fromUrl(Token.asString({ Ref: 'Issuer' })), clientId: 'kubernetes' }],
+    ['usernameClaim', { issuer: OidcIssuer.fromUrl(ISSUER, { usernameClaim: Token.asString({ Ref: 'Claim' }) }), clientId: 'kubernetes' }],
+    ['groupsPrefix', { issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes', groupsClaim: 'groups', groupsPrefix: Token.asString({ Ref: 'Prefix' }) }],
+    ['hd', { issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes', requiredClaims: { hd: Token.asString({ Ref: 'Domain' }) } }],
+  ])('it refuses deploy-time settings: %s', (property, deployTimeSettings) => {
+    expect(() => new TokenJudge(deployTimeSettings)).toThrow(new Error(deployTime(property)));
+  });
+
+  test('a provider with deploy-time settings refuses at its path', () => {
+    const p = provider(newStack(), { clientId: Lazy.string({ produce: () => 'kubernetes' }) });
+    expect(() => p.explainToken(jwt())).toThrow(new Error(`${deployTime('clientId')}\n  at Stack/Provider`));
+  });
+});
+
+describe('imports', () => {
+  const settings: OidcSettings = {
+    issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes', usernameClaim: 'email', groupsClaim: 'groups', requiredClaims: { hd: 'example.com' },
+  };
+
+  test('an import with its settings explains exactly like the provider it is', () => {
     const stack = newStack();
+    const defined = provider(stack, settings, 'Defined');
     const imported = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, 'Okta', {
-      clusterName: 'prod',
-      identityProviderConfigName: 'okta',
-      identityProviderConfigArn: ARN,
-      issuerUrl: ISSUER,
-      clientId: 'kubernetes',
-      usernameClaim: 'email',
-      requiredClaims: { hd: 'example.com' },
+      clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN, settings,
     });
     expect(imported.explainToken(jwt({ email: 'a@example.com', hd: 'example.com' })).username).toBe('a@example.com');
     expect(imported.explainToken(jwt({ email: 'a@example.com' })).problems[0]).toMatch(/^hd: found nothing/);
+    for (const token of [jwt({ email: 'a@example.com', hd: 'example.com', groups: ['x'] }), jwt({ email: 'a@example.com', email_verified: false }), jwt(), 'x']) {
+      expect(imported.explainToken(token)).toEqual(defined.explainToken(token));
+    }
   });
 
-  test('an import without issuer URL and client ID: both named', () => {
-    const imported = OidcIdentityProvider.fromIdentityProviderConfigArn(newStack(), 'Okta', ARN);
-    expect(() => imported.explainToken(jwt())).toThrow(new Error('Invalid issuerUrl and clientId undefined: the provider Stack/Okta was imported '
-      + 'without it, and tokens are judged against it. Pass issuerUrl and clientId, and the claims and prefixes the provider is configured with, '
-      + 'to fromOidcIdentityProviderAttributes()'));
-  });
-
-  test('deploy-time settings cannot be judged', () => {
-    const p = provider(newStack(), { clientId: Lazy.string({ produce: () => 'kubernetes' }) });
-    expect(() => p.explainToken(jwt())).toThrow(/^Invalid clientId "\$\{Token\[TOKEN\.\d+\]\}": it is a deploy-time value/);
+  test.each([
+    ['fromIdentityProviderConfigArn', () => OidcIdentityProvider.fromIdentityProviderConfigArn(newStack(), 'Okta', ARN)],
+    ['fromOidcIdentityProviderAttributes without settings', () => OidcIdentityProvider.fromOidcIdentityProviderAttributes(newStack(), 'Okta', {
+      clusterName: 'prod', identityProviderConfigName: 'okta', identityProviderConfigArn: ARN,
+    })],
+  ])('an import by name alone, %s, cannot judge tokens', (_, make) => {
+    const imported = make();
+    expect(() => imported.explainToken(jwt())).toThrow(new Error('The provider was imported by name alone, so it cannot judge tokens. '
+      + 'Import it with fromOidcIdentityProviderAttributes() and settings: the issuer, clientId, claims and prefixes it was defined with '
+      + '[cdk-eks-oidc:importWithoutSettings]\n  at Stack/Okta'));
+    expect(errorOf(() => imported.explainToken(jwt()))).toMatch(/^The provider was imported by name alone, so it cannot judge tokens\. /);
   });
 });

@@ -26,9 +26,12 @@ export interface ResolvedOidc extends OidcNaming {
   readonly kubeconfigScopes: string[];
 }
 
-/** Checks the settings and resolves them; throws every problem at once, at `scope` when given. */
-export function resolveOidc(settings: OidcSettings, scope?: IConstruct): ResolvedOidc {
-  check(settingsProblems(settings), scope);
+/**
+ * Checks the settings and resolves them; throws every problem at once, with the `other` problems
+ * of the caller's own properties, at `scope` when given.
+ */
+export function resolveOidc(settings: OidcSettings, scope?: IConstruct, other: Problem[] = []): ResolvedOidc {
+  check([...settingsProblems(settings), ...other], scope);
   const { issuer } = settings;
   const usernameClaim = settings.usernameClaim ?? issuer.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
   const merged: { [claim: string]: string } = { ...issuer.requiredClaims, ...settings.requiredClaims };

@@ -106,15 +106,20 @@ function lengthProblems(property: string, value: string, min: number, max: numbe
   return [invalid(property, value, `it must be ${min} to ${max} characters long, but has ${length}`, fix)];
 }
 
+/** The text rule for a required claim's key or value, whose length is checked on its own: no surrounding whitespace, no control or formatting character. */
+function claimTextProblems(property: string, text: string): Problem[] {
+  return text.trim() === text ? characterProblems(property, text) : textProblems(property, text, '');
+}
+
 export function requiredClaimsProblems(claims: { [claim: string]: string }): Problem[] {
   return Object.entries(claims).flatMap(([key, value]) => {
     const keyProperty = 'requiredClaims key';
     const valueProperty = `requiredClaims[${JSON.stringify(key)}] value`;
     return [
       ...lengthProblems(keyProperty, key, 1, 63, 'Use the claim\'s name as it appears in the token'),
-      ...characterProblems(keyProperty, key),
+      ...claimTextProblems(keyProperty, key),
       ...lengthProblems(valueProperty, value, 1, 253, 'Use the exact value the claim must have'),
-      ...characterProblems(valueProperty, value),
+      ...claimTextProblems(valueProperty, value),
     ];
   });
 }

@@ -3,7 +3,7 @@
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { GeneratedProps, isToken, Value } from './eks-oidc-rules';
-import { OidcIdentityProvider } from '../../src';
+import { OidcIdentityProvider, OidcIssuer } from '../../src';
 
 /** The value as the construct gets it: a literal, or a deploy-time import. */
 const resolve = (value: Value) => (isToken(value) ? Fn.importValue(value.token) : value);
@@ -15,7 +15,7 @@ export function newStackIn(app: App, id: string): Stack {
   return new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-1' } });
 }
 
-/** A provider of the props on cluster `cluster-<id>`. */
+/** A provider of the props on cluster `cluster-<id>`; its issuer is `OidcIssuer.fromUrl(props.issuerUrl)`. */
 export function providerFrom(stack: Stack, id: string, props: GeneratedProps): OidcIdentityProvider {
   const cluster = eks.Cluster.fromClusterAttributes(stack, `${id}Cluster`, {
     clusterName: `cluster-${id}`,
@@ -25,7 +25,7 @@ export function providerFrom(stack: Stack, id: string, props: GeneratedProps): O
   });
   return new OidcIdentityProvider(stack, id, {
     cluster,
-    issuerUrl: resolve(props.issuerUrl),
+    issuer: OidcIssuer.fromUrl(resolve(props.issuerUrl)),
     clientId: resolve(props.clientId),
     identityProviderConfigName: optional(props.identityProviderConfigName),
     usernameClaim: optional(props.usernameClaim),

@@ -3,12 +3,25 @@
 import * as fc from 'fast-check';
 import { DeployTimeToken, GeneratedProps, Value } from './eks-oidc-rules';
 
-/** Any text of code points in a length range, astral characters included, no control character. */
+/**
+ * Any text of code points in a length range, astral characters included, that keeps the text
+ * rule: no control or invisible formatting character, no whitespace at either end.
+ */
 const text = (minLength: number, maxLength: number) => fc.string({ unit: 'binary', minLength, maxLength })
-  .map(s => s.replace(/\p{Cc}/gu, 'c'));
-/** The same, with a control character somewhere. */
-const withControl = (value: fc.Arbitrary<string>) => fc.tuple(value, fc.integer({ min: 0, max: 40 }), fc.constantFrom('\t', '\n', '\r', '\u0000', '\u007f', '\u0086'))
+  .map(s => s.replace(/[\p{Cc}\p{Cf}]/gu, 'c').replace(/^\s|\s$/gu, 'w'));
+/** The text with one of the characters inserted somewhere. */
+const withOneOf = (value: fc.Arbitrary<string>, characters: string[]) => fc.tuple(value, fc.integer({ min: 0, max: 40 }),
+  fc.constantFrom(...characters))
   .map(([s, at, c]) => { const chars = [...s]; chars.splice(at % (chars.length + 1), 0, c); return chars.join(''); });
+/** The same, with a control character somewhere. */
+const withControl = (value: fc.Arbitrary<string>) => withOneOf(value, ['\t', '\n', '\r', '\u0000', '\u007f', '\u0086']);
+/** The same, with an invisible formatting character somewhere. */
+const withFormatting = (value: fc.Arbitrary<string>) => withOneOf(value, ['\u200b', '\u00ad', '\u2060', '\u202e', '\u200d', '\ufeff', '\u{e0041}']);
+/** The same, with whitespace at one end or both. */
+const surrounded = (value: fc.Arbitrary<string>) => fc.tuple(value, fc.constantFrom(' ', '\u00a0', '\u3000', '\u2028'), fc.constantFrom('start', 'end', 'both'))
+  .map(([s, w, where]) => `${where === 'end' ? '' : w}${s}${where === 'start' ? '' : w}`);
+/** Text that breaks the text rule. */
+const breaksTextRule = (value: fc.Arbitrary<string>) => fc.oneof(withControl(value), withFormatting(value), surrounded(value));
 /** Text of the characters AWS allows in tags. */
 const tagText = (value: fc.Arbitrary<string>) => value.map(s => [...s].map(c => (/[\p{L}\p{Z}\p{N}_.:/=+\-@]/u.test(c) ? c : 'x')).join(''));
 /** Lengths at and around a limit, and anything in between. */
@@ -34,10 +47,15 @@ const segment = fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/).filter(s => s !== '
 const path = fc.array(segment, { maxLength: 4 }).map(segments => segments.map(s => `/${s}`).join(''));
 const trailingSlash = fc.constantFrom('', '/');
 
-const validIssuerUrl = fc.tuple(host, port, path, trailingSlash)
-  .map(([h, p, segments, slash]) => `https://${h}${p}${segments}${slash}`)
-  // A path starting with /id/ on an EKS host is the cluster's own issuer.
-  .filter(url => !/^https:\/\/oidc\.eks\.[^/]+\/id\//.test(url));
+const validIssuerUrl = fc.oneof(
+  fc.tuple(host, port, path, trailingSlash)
+    .map(([h, p, segments, slash]) => `https://${h}${p}${segments}${slash}`)
+    // A path starting with /id/ on an EKS host is the cluster's own issuer.
+    .filter(url => !/^https:\/\/oidc\.eks\.[^/]+\/id\//.test(url))
+    // Entra ID's tenant must be a GUID: see below.
+    .filter(url => !url.startsWith('https://login.microsoftonline.com/')),
+  fc.tuple(fc.uuid(), fc.constantFrom('/v2.0', '/', '')).map(([tenant, rest]) => `https://login.microsoftonline.com/${tenant}${rest}`),
+);
 
 const invalidIssuerUrl = fc.oneof(
   validIssuerUrl.map(url => url.replace('https://', 'http://')),
@@ -49,8 +67,13 @@ const invalidIssuerUrl = fc.oneof(
   fc.tuple(validIssuerUrl, trailingSlash).map(([url, slash]) => `${url.replace(/\/$/, '')}/.well-known/openid-configuration${slash}`),
   fc.tuple(fc.constantFrom('us-east-1', 'eu-west-1', 'cn-north-1'), fc.stringMatching(/^[A-F0-9]{32}$/))
     .map(([region, id]) => `https://oidc.eks.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/id/${id}`),
-  fc.tuple(label, label, fc.constantFrom(' ', '\t', '\n', '\u0000', '\u007f')).map(([a, b, c]) => `https://${a}${c}${b}.example.com`),
+  fc.tuple(label, label, fc.constantFrom(' ', '\t', '\n', '\u0000', '\u007f', '\u200b', '\u00ad', '\u2060', '\u202e'))
+    .map(([a, b, c]) => `https://${a}${c}${b}.example.com`),
+  fc.tuple(validIssuerUrl, fc.constantFrom(' ', '\n', '\u00a0')).map(([url, w]) => `${url}${w}`),
   fc.constant('https://'),
+  // Entra ID with a domain or an alias as the tenant
+  fc.tuple(fc.oneof(topLevel, fc.constantFrom('common', 'organizations', 'contoso.onmicrosoft.com')), fc.constantFrom('/v2.0', '/', ''))
+    .map(([tenant, rest]) => `https://login.microsoftonline.com/${tenant}${rest}`),
 );
 
 /** A deploy-time token in place of a value: CfnParameter, import, ... */
@@ -58,7 +81,7 @@ const token = fc.stringMatching(/^[A-Za-z0-9]{1,12}$/).map((name): Value => new 
 const orToken = (value: fc.Arbitrary<Value>) => fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: token });
 
 const nonEmpty = text(1, 40);
-const badText = fc.oneof(fc.constant(''), withControl(text(0, 20)));
+const badText = fc.oneof(fc.constant(''), breaksTextRule(text(0, 20)));
 const prefix = fc.oneof(
   text(1, 20).filter(p => !p.includes('system:')),
   fc.constantFrom('-', 'oidc:', 'okta:', 's', 'sys', 'system', 'system-'),
@@ -67,8 +90,8 @@ const badPrefix = fc.tuple(text(0, 5), text(0, 5)).map(([before, after]) => `${b
 
 const claimKey = sized(1, 63);
 const claimValue = sized(1, 253);
-const badClaimKey = fc.oneof(fc.constant(''), sized(64, 80), withControl(text(0, 20)));
-const badClaimValue = fc.oneof(fc.constant(''), sized(254, 270), withControl(text(0, 20)));
+const badClaimKey = fc.oneof(fc.constant(''), sized(64, 80), breaksTextRule(text(1, 20)));
+const badClaimValue = fc.oneof(fc.constant(''), sized(254, 270), breaksTextRule(text(1, 20)));
 
 const notForAws = (value: string) => !value.toLowerCase().startsWith('aws:');
 const tagKey = sizedTagText(1, 128).filter(notForAws);

@@ -21,8 +21,14 @@ export interface GeneratedProps {
   tags?: Record<string, Value>;
 }
 
-/** Control characters (tab, line breaks, C0, DEL, C1) are refused in every text prop: invisible, and not carried by templates. */
-const hasControlCharacter = (text: string) => /\p{Cc}/u.test(text);
+/**
+ * The text rule of every text prop: control characters (tab, line breaks, C0, DEL, C1) and
+ * invisible formatting characters (zero-width spaces and joiners, the soft hyphen, bidirectional
+ * marks) are refused anywhere, whitespace at either end too: all are unseen, and pasted by mistake.
+ */
+const hasInvisibleCharacter = (text: string) => /[\p{Cc}\p{Cf}]/u.test(text);
+const hasSurroundingWhitespace = (text: string) => /^\s|\s$/u.test(text);
+const breaksTextRule = (text: string) => hasInvisibleCharacter(text) || hasSurroundingWhitespace(text);
 /** AWS tag keys and values: Unicode letters, digits, spaces and _ . : / = + - @ (the Resource Groups Tagging API's pattern). */
 const isTagText = (text: string) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(text);
 const reservedForAws = (text: string) => text.toLowerCase().startsWith('aws:');
@@ -32,9 +38,12 @@ const characters = (text: string) => [...text].length;
 const between = (text: string, min: number, max: number) => characters(text) >= min && characters(text) <= max;
 
 function issuerUrlIsValid(url: string): boolean {
-  // "must start with https://" and match the tokens' iss byte for byte: no whitespace or
-  // control characters, which URL parsers silently drop or re-encode.
-  if (!url.startsWith('https://') || /[\s\p{Cc}]/u.test(url)) return false;
+  // "must start with https://" and match the tokens' iss byte for byte: no whitespace, control
+  // or formatting characters, which URL parsers silently drop or re-encode.
+  if (!url.startsWith('https://') || /[\s\p{Cc}\p{Cf}]/u.test(url)) return false;
+  // Entra ID's tokens name the tenant in iss by its GUID, never by a domain or an alias.
+  const entraTenant = /^https:\/\/login\.microsoftonline\.com\/([^/]+)/.exec(url)?.[1];
+  if (entraTenant !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(entraTenant)) return false;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -49,15 +58,17 @@ function issuerUrlIsValid(url: string): boolean {
   return !irsa;
 }
 
-/** The props that are invalid, by the names the library's errors use for them. */
+/**
+ * The props that are invalid, by the names the library's errors use for them. The issuer URL is
+ * judged by `OidcIssuer.fromUrl()`, before there is a provider: `invalidIssuer()` says whether it is.
+ */
 export function invalidProps(props: GeneratedProps): Set<string> {
   const invalid = new Set<string>();
   const literal = (value: Value | undefined): value is string => typeof value === 'string';
-  if (literal(props.issuerUrl) && !issuerUrlIsValid(props.issuerUrl)) invalid.add('issuerUrl');
   // Given strings must not be empty (the library's rule; EKS does not document empty values).
   for (const name of ['clientId', 'identityProviderConfigName', 'usernameClaim', 'usernamePrefix', 'groupsClaim', 'groupsPrefix'] as const) {
     const value = props[name];
-    if (value === '' || (literal(value) && hasControlCharacter(value))) invalid.add(name);
+    if (value === '' || (literal(value) && breaksTextRule(value))) invalid.add(name);
   }
   // Prefixes: "don't specify system:".
   for (const name of ['usernamePrefix', 'groupsPrefix'] as const) {
@@ -65,8 +76,8 @@ export function invalidProps(props: GeneratedProps): Set<string> {
     if (literal(prefix) && prefix.includes('system:')) invalid.add(name);
   }
   for (const [key, value] of Object.entries(props.requiredClaims ?? {})) {
-    if (!between(key, 1, 63) || hasControlCharacter(key)) invalid.add('requiredClaims');
-    if (literal(value) && (!between(value, 1, 253) || hasControlCharacter(value))) invalid.add('requiredClaims');
+    if (!between(key, 1, 63) || breaksTextRule(key)) invalid.add('requiredClaims');
+    if (literal(value) && (!between(value, 1, 253) || breaksTextRule(value))) invalid.add('requiredClaims');
   }
   const tags = Object.entries(props.tags ?? {});
   if (tags.length > 50) invalid.add('tags');
@@ -75,6 +86,11 @@ export function invalidProps(props: GeneratedProps): Set<string> {
     if (literal(value) && (!between(value, 0, 256) || !isTagText(value) || reservedForAws(value))) invalid.add('tags');
   }
   return invalid;
+}
+
+/** Whether `OidcIssuer.fromUrl()` refuses the issuer URL (a deploy-time one never). */
+export function invalidIssuer(props: GeneratedProps): boolean {
+  return typeof props.issuerUrl === 'string' && !issuerUrlIsValid(props.issuerUrl);
 }
 
 /** The user name kube-apiserver gives a value of the username claim (EKS-OIDC.md). */
