@@ -31,3 +31,14 @@ def cluster(stack: Stack) -> eks.ICluster:
     kubectl = eks.KubectlProvider.from_kubectl_provider_attributes(
         stack, "Kubectl", service_token="arn:aws:lambda:eu-west-1:111111111111:function:kubectl")
     return eks.Cluster.from_cluster_attributes(stack, "Cluster", cluster_name="prod", kubectl_provider=kubectl)
+
+
+# jsii passes an error thrown by a method or static method on as `String(error)`, which starts
+# with the error's name; one thrown by a constructor keeps its message alone.
+ERROR_NAME = "EksOidcError: "
+
+
+def ours(error: pytest.ExceptionInfo) -> str:
+    """Our message, as the library wrote it: without the error's name that jsii may put before it."""
+    message = str(error.value)
+    return message[len(ERROR_NAME):] if message.startswith(ERROR_NAME) else message

@@ -1,25 +1,35 @@
-"""OidcIdentityProvider through the Python API: props, names, errors, warnings and imports."""
+"""OidcIdentityProvider through the Python API: props, names, errors, warnings, imports and tokens."""
 import base64
 import json
 import re
 import time
 
 import pytest
-from aws_cdk import Annotations as CoreAnnotations, Tags
+from aws_cdk import Annotations as CoreAnnotations, Tags, Token
 from aws_cdk.assertions import Annotations, Match, Template
-from cdk_eks_oidc import OidcIdentityProvider, OidcIssuer
+from cdk_eks_oidc import OidcIdentityProvider, OidcIssuer, OidcSettings, TokenJudge
 
-from conftest import ISSUER
+from conftest import ERROR_NAME, ISSUER, ours
 
 IDP_CONFIG = "AWS::EKS::IdentityProviderConfig"
+ARN = "arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3"
+
+
+def okta(stack, cluster, **props):
+    """A provider of the issuer ISSUER, given as `OidcIssuer.from_url`, the one required issuer."""
+    return OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer=OidcIssuer.from_url(ISSUER),
+                                client_id="kubernetes", **props)
+
+
+def oidc_of(stack):
+    [config] = Template.from_stack(stack).find_resources(IDP_CONFIG).values()
+    return config["Properties"]["Oidc"]
 
 
 def test_props_land_in_the_template(stack, cluster):
-    OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
-                         identity_provider_config_name="okta", username_claim="email",
-                         username_prefix="okta:", groups_claim="groups", groups_prefix="okta:",
-                         required_claims={"hd": "example.com", "tenant": "platform"},
-                         tags={"team": "platform"})
+    okta(stack, cluster, identity_provider_config_name="okta", username_claim="email",
+         username_prefix="okta:", groups_claim="groups", groups_prefix="okta:",
+         required_claims={"hd": "example.com", "tenant": "platform"}, tags={"team": "platform"})
     Template.from_stack(stack).has_resource_properties(IDP_CONFIG, {
         "ClusterName": "prod",
         "IdentityProviderConfigName": "okta",
@@ -31,17 +41,41 @@ def test_props_land_in_the_template(stack, cluster):
             "UsernamePrefix": "okta:",
             "GroupsClaim": "groups",
             "GroupsPrefix": "okta:",
-            "RequiredClaims": Match.array_with([
+            "RequiredClaims": [
                 {"Key": "hd", "Value": "example.com"},
                 {"Key": "tenant", "Value": "platform"},
-            ]),
+            ],
         },
         "Tags": [{"Key": "team", "Value": "platform"}],
     })
 
 
+def test_the_default_username_claim_is_written(stack, cluster):
+    okta(stack, cluster)
+    assert oidc_of(stack) == {"IssuerUrl": ISSUER, "ClientId": "kubernetes", "UsernameClaim": "sub"}
+
+
+def test_required_claims_do_not_depend_on_the_order_of_the_dict(cluster, stack):
+    # A dict keeps insertion order: the template lists the claims by key whatever that order.
+    okta(stack, cluster, required_claims={"tier": "prod", "hd": "example.com", "aud2": "x"})
+    assert oidc_of(stack)["RequiredClaims"] == [
+        {"Key": "aud2", "Value": "x"}, {"Key": "hd", "Value": "example.com"}, {"Key": "tier", "Value": "prod"},
+    ]
+
+
+def test_the_issuer_options_and_the_props_combine(stack, cluster):
+    issuer = OidcIssuer.from_url(ISSUER, username_claim="email", groups_claim="roles",
+                                 required_claims={"tenant": "a", "hd": "example.com"})
+    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer=issuer, client_id="kubernetes",
+                                    groups_claim="groups", required_claims={"tenant": "b"})
+    assert (provider.issuer_url, provider.username_claim, provider.groups_claim) == (ISSUER, "email", "groups")
+    assert oidc_of(stack)["RequiredClaims"] == [{"Key": "hd", "Value": "example.com"}, {"Key": "tenant", "Value": "b"}]
+    assert (issuer.issuer_url, issuer.username_claim, issuer.required_claims) == (
+        ISSUER, "email", {"tenant": "a", "hd": "example.com"})
+
+
 def test_tags_of_reaches_the_provider(stack, cluster):
-    OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes")
+    okta(stack, cluster)
     Tags.of(stack).add("cost-center", "42")
     Template.from_stack(stack).has_resource_properties(IDP_CONFIG, {
         "Tags": [{"Key": "cost-center", "Value": "42"}],
@@ -49,11 +83,12 @@ def test_tags_of_reaches_the_provider(stack, cluster):
 
 
 def test_default_name_is_a_valid_config_name(stack, cluster):
-    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes")
-    name = Template.from_stack(stack).to_json()["Resources"]
-    [config] = [r for r in name.values() if r["Type"] == IDP_CONFIG]
+    provider = okta(stack, cluster)
+    [config] = Template.from_stack(stack).find_resources(IDP_CONFIG).values()
     assert re.fullmatch(r"[A-Za-z0-9-]{1,63}", config["Properties"]["IdentityProviderConfigName"])
     assert stack.resolve(provider.cluster_name) == "prod"
+    # jsii gives Python a new proxy for an interface-typed value: the same cluster, not the same object.
+    assert provider.cluster.node.path == cluster.node.path == "Stack/Cluster"
 
 
 @pytest.mark.parametrize("props, user, group", [
@@ -63,45 +98,97 @@ def test_default_name_is_a_valid_config_name(stack, cluster):
     ({"username_prefix": "oidc:", "groups_prefix": "oidc:"}, "oidc:0a1b2c", "oidc:engineering"),
 ])
 def test_username_for_and_group_for(stack, cluster, props, user, group):
-    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
-                                    groups_claim="groups", **props)
+    provider = okta(stack, cluster, groups_claim="groups", **props)
     assert provider.username_for("0a1b2c") == user
     assert provider.group_for("engineering") == group
 
 
-def test_a_bad_prop_is_a_python_exception_with_our_message(stack, cluster):
+def test_an_issuer_error_is_a_python_exception_with_our_message_and_id():
+    # OidcIssuer checks its URL when it is made, before any construct exists: no "at" line.
     with pytest.raises(RuntimeError) as error:
-        OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url="http://idp.example.com", client_id="kubernetes")
-    assert str(error.value) == ('Invalid issuerUrl "http://idp.example.com": EKS only accepts an issuer URL '
-                                'that starts with "https://". Use the HTTPS URL that your identity provider puts in '
-                                'the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default"')
+        OidcIssuer.from_url("http://idp.example.com")
+    assert ours(error) == ('Invalid issuerUrl "http://idp.example.com": EKS only accepts an issuer URL '
+                        'that starts with "https://". Use the HTTPS URL that your identity provider puts in '
+                        'the "iss" claim of its tokens, e.g. "https://example.okta.com/oauth2/default" '
+                        '[cdk-eks-oidc:invalidIssuerUrl]')
+
+
+def test_jsii_names_the_error_of_a_method_but_not_of_a_constructor(stack, cluster):
+    with pytest.raises(RuntimeError) as from_static_method:
+        OidcIssuer.from_url("http://idp.example.com")
+    assert str(from_static_method.value).startswith(ERROR_NAME + 'Invalid issuerUrl "http://idp.example.com"')
+    with pytest.raises(RuntimeError) as from_method:
+        okta(stack, cluster).group_for("engineering")
+    assert str(from_method.value).startswith(ERROR_NAME + "Invalid groupsClaim (missing): the provider has no groups claim")
+    assert str(from_method.value).endswith("[cdk-eks-oidc:invalidGroupsClaim]\n  at Stack/Okta")
+    with pytest.raises(RuntimeError) as from_constructor:
+        OidcIdentityProvider(stack, "Other", cluster=cluster, issuer=OidcIssuer.from_url(ISSUER), client_id="")
+    assert str(from_constructor.value).startswith('Invalid clientId "": it must not be empty')
+
+
+def test_a_construct_error_names_every_problem_and_the_construct_path(stack, cluster):
+    with pytest.raises(RuntimeError) as error:
+        OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer=OidcIssuer.from_url(ISSUER),
+                             client_id=" kubernetes", groups_prefix="system:")
+    lines = ours(error).split("\n")
+    assert [re.search(r"\[(cdk-eks-oidc:\w+)\]$", line).group(1) for line in lines[:-1]] == [
+        "cdk-eks-oidc:invalidClientId", "cdk-eks-oidc:invalidGroupsPrefix"]
+    assert lines[0].startswith('Invalid clientId " kubernetes": it starts or ends with whitespace')
+    assert lines[-1] == "  at Stack/Okta"
+
+
+def test_issuer_options_are_checked_when_the_issuer_is_made():
+    with pytest.raises(RuntimeError) as error:
+        OidcIssuer.from_url(ISSUER, required_claims={"hd": ""})
+    assert ours(error) == ('Invalid requiredClaims["hd"] value "": it must be 1 to 253 characters long, but has 0. '
+                        'Use the exact value the claim must have [cdk-eks-oidc:invalidRequiredClaimsValue]')
+
+
+def test_python_type_checks_come_before_ours(stack, cluster):
+    # jsii's generated Python checks argument types itself: a wrong type never reaches the library.
+    with pytest.raises(TypeError):
+        OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer="https://idp.example.com", client_id="kubernetes")
 
 
 @pytest.mark.parametrize("acknowledged", [False, True])
 def test_a_warning_can_be_acknowledged(stack, cluster, acknowledged):
-    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
-                                    groups_claim="groups", groups_prefix="sys")
+    provider = okta(stack, cluster, groups_claim="groups", groups_prefix="sys")
     if acknowledged:
         CoreAnnotations.of(provider).acknowledge_warning("cdk-eks-oidc:groupsPrefixResemblesSystem", "our IdP says sys")
-    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp('^Invalid groupsPrefix "sys"'))
+    warnings = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp('^The groupsPrefix "sys" is a leading part of "system:"'))
     assert len(warnings) == (0 if acknowledged else 1)
+    if not acknowledged:
+        assert warnings[0].entry.data.endswith("[ack: cdk-eks-oidc:groupsPrefixResemblesSystem]")
 
 
-def test_import_from_arn(stack):
-    arn = "arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3"
-    provider = OidcIdentityProvider.from_identity_provider_config_arn(stack, "Existing", arn)
+def test_import_from_arn_knows_its_names_alone(stack):
+    provider = OidcIdentityProvider.from_identity_provider_config_arn(stack, "Existing", ARN)
     assert provider.cluster_name == "prod"
     assert provider.identity_provider_config_name == "okta"
-    assert provider.identity_provider_config_arn == arn
+    assert provider.identity_provider_config_arn == ARN
+    assert provider.cluster is None
+    with pytest.raises(RuntimeError) as error:
+        provider.username_for("0a1b2c")
+    assert ours(error) == (
+        "The provider was imported by name alone, so it cannot spell user names. Import it with "
+        "fromOidcIdentityProviderAttributes() and settings: the issuer, clientId, claims and prefixes it was "
+        "defined with [cdk-eks-oidc:importWithoutSettings]\n  at Stack/Existing")
 
 
-def test_import_from_attributes_spells_names_from_the_given_settings(stack, cluster):
+def test_import_with_settings_behaves_like_the_definition(stack, cluster):
+    settings = OidcSettings(issuer=OidcIssuer.from_url(ISSUER), client_id="kubernetes",
+                            groups_claim="groups", groups_prefix="okta:")
     provider = OidcIdentityProvider.from_oidc_identity_provider_attributes(
         stack, "Existing", cluster_name="prod", identity_provider_config_name="okta",
-        identity_provider_config_arn="arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3",
-        cluster=cluster, issuer_url=ISSUER, groups_claim="groups", groups_prefix="okta:")
+        identity_provider_config_arn=ARN, cluster=cluster, settings=settings)
     assert provider.username_for("0a1b2c") == f"{ISSUER}#0a1b2c"
     assert provider.group_for("engineering") == "okta:engineering"
+    assert provider.cluster.node.path == "Stack/Cluster"
+    kubeconfig = provider.kubeconfig(cluster_endpoint="https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+                                     certificate_authority_data="Q0E=")
+    assert f'- "--oidc-issuer-url={ISSUER}"' in kubeconfig
+    assert provider.explain_token(_jwt(iss=ISSUER, aud="kubernetes", sub="0a1b2c", groups=["eng"])).groups == ["okta:eng"]
 
 
 def test_presets_set_the_issuer_and_claims_and_explicit_props_win(stack, cluster):
@@ -112,8 +199,11 @@ def test_presets_set_the_issuer_and_claims_and_explicit_props_win(stack, cluster
         f"https://login.microsoftonline.com/{tenant}/v2.0", "oid", "groups")
     assert entra.group_for("0f9c8e52") == "entra:0f9c8e52"
     assert OidcIssuer.entra_id(tenant_id=tenant).kubeconfig_scopes == ["profile"]
-    with pytest.raises(RuntimeError, match='Invalid tenantId "common": "common" is an alias of sign-in URLs'):
+    with pytest.raises(RuntimeError, match=r'Invalid tenantId "common": "common" is an alias of sign-in URLs.*'
+                                           r'\[cdk-eks-oidc:invalidTenantId\]$'):
         OidcIssuer.entra_id(tenant_id="common")
+    # The presets of issuers whose username claim is `email` no longer carry scopes of their own.
+    assert OidcIssuer.okta(domain="example.okta.com").kubeconfig_scopes is None
 
 
 def test_an_unpinned_shared_issuer_is_a_warning(stack, cluster):
@@ -121,11 +211,12 @@ def test_an_unpinned_shared_issuer_is_a_warning(stack, cluster):
                          issuer=OidcIssuer.from_url("https://token.actions.githubusercontent.com"))
     warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("sharedIssuerNotPinned"))
     assert len(warnings) == 1
+    assert warnings[0].entry.data.startswith('The issuer "https://token.actions.githubusercontent.com" signs tokens for')
     assert "Require one of repository_owner, repository_owner_id, repository, repository_id" in warnings[0].entry.data
 
 
 def _jwt(**claims):
-    """An encoded JWT (unsigned: explain_token does not check signatures) with valid times."""
+    """An encoded JWT (unsigned: token explanations do not check signatures) with valid times."""
     def part(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
     now = int(time.time())
@@ -133,8 +224,7 @@ def _jwt(**claims):
 
 
 def test_explain_token_says_who_a_token_is_or_why_it_is_refused(stack, cluster):
-    provider = OidcIdentityProvider(stack, "Okta", cluster=cluster, issuer_url=ISSUER, client_id="kubernetes",
-                                    username_claim="email", groups_claim="groups", groups_prefix="okta:")
+    provider = okta(stack, cluster, username_claim="email", groups_claim="groups", groups_prefix="okta:")
     accepted = provider.explain_token(_jwt(iss=ISSUER, aud="kubernetes", email="alice@example.com", groups=["eng"]))
     assert (accepted.accepted, accepted.username, accepted.groups, accepted.problems) == (
         True, "alice@example.com", ["okta:eng"], [])
@@ -142,3 +232,24 @@ def test_explain_token_says_who_a_token_is_or_why_it_is_refused(stack, cluster):
     assert not refused.accepted and refused.username is None
     assert [p.split(":")[0] for p in refused.problems] == ["iss", "aud"]
     assert "differ only in a trailing \"/\"" in refused.problems[0]
+
+
+def test_token_judge_needs_no_construct():
+    # The struct parameter of the constructor is keyword arguments in Python.
+    judge = TokenJudge(issuer=OidcIssuer.git_hub_actions(owner="octo-org"), client_id="sts.amazonaws.com")
+    accepted = judge.explain(_jwt(iss="https://token.actions.githubusercontent.com", aud="sts.amazonaws.com",
+                                  sub="repo:octo-org/infra:ref:refs/heads/main", repository_owner="octo-org"))
+    assert accepted.accepted
+    assert accepted.username == "https://token.actions.githubusercontent.com#repo:octo-org/infra:ref:refs/heads/main"
+    assert accepted.issuer == "https://token.actions.githubusercontent.com"
+    refused = judge.explain(_jwt(iss="https://token.actions.githubusercontent.com", aud="sts.amazonaws.com",
+                                 sub="repo:evil/infra:ref:refs/heads/main", repository_owner="evil"))
+    assert not refused.accepted
+    assert [p.split(":")[0] for p in refused.problems] == ["repository_owner"]
+
+
+def test_token_judge_refuses_deploy_time_settings():
+    with pytest.raises(RuntimeError) as error:
+        TokenJudge(issuer=OidcIssuer.from_url(ISSUER), client_id=Token.as_string({"Ref": "ClientId"}))
+    assert ours(error).startswith("Invalid clientId \"(a deploy-time value)\": a token cannot be judged")
+    assert ours(error).endswith("[cdk-eks-oidc:deployTimeSettings]")

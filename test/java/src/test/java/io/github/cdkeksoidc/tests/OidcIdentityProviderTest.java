@@ -2,16 +2,27 @@ package io.github.cdkeksoidc.tests;
 
 import static io.github.cdkeksoidc.tests.Fixtures.ISSUER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdkeksoidc.GitHubActionsIssuerOptions;
 import io.github.cdkeksoidc.IOidcIdentityProvider;
+import io.github.cdkeksoidc.KubeconfigOptions;
 import io.github.cdkeksoidc.OidcIdentityProvider;
 import io.github.cdkeksoidc.OidcIdentityProviderAttributes;
 import io.github.cdkeksoidc.OidcIssuer;
+import io.github.cdkeksoidc.OidcIssuerOptions;
+import io.github.cdkeksoidc.OidcSettings;
 import io.github.cdkeksoidc.OktaIssuerOptions;
 import io.github.cdkeksoidc.TokenExplanation;
+import io.github.cdkeksoidc.TokenJudge;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,19 +31,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 
-/** OidcIdentityProvider through the Java API: props, names, errors, warnings and imports. */
+/** OidcIdentityProvider through the Java API: builders, names, errors, warnings, imports and tokens. */
 class OidcIdentityProviderTest {
     private static final String IDP_CONFIG = "AWS::EKS::IdentityProviderConfig";
+    private static final String ARN = "arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3";
 
     private final Stack stack = Fixtures.stack();
     private final ICluster cluster = Fixtures.cluster(stack);
 
     private OidcIdentityProvider.Builder okta() {
-        return OidcIdentityProvider.Builder.create(stack, "Okta").cluster(cluster).issuerUrl(ISSUER).clientId("kubernetes");
+        return OidcIdentityProvider.Builder.create(stack, "Okta").cluster(cluster)
+                .issuer(OidcIssuer.fromUrl(ISSUER)).clientId("kubernetes");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> oidcOf(Stack stack) {
+        Map<String, Object> config = Template.fromStack(stack).findResources(IDP_CONFIG).values().iterator().next();
+        return (Map<String, Object>) ((Map<String, Object>) config.get("Properties")).get("Oidc");
     }
 
     @Test
@@ -54,10 +74,52 @@ class OidcIdentityProviderTest {
                         "UsernamePrefix", "okta:",
                         "GroupsClaim", "groups",
                         "GroupsPrefix", "okta:",
-                        "RequiredClaims", Match.arrayWith(List.of(
+                        "RequiredClaims", List.of(
                                 Map.of("Key", "hd", "Value", "example.com"),
-                                Map.of("Key", "tenant", "Value", "platform")))),
+                                Map.of("Key", "tenant", "Value", "platform"))),
                 "Tags", List.of(Map.of("Key", "team", "Value", "platform"))));
+    }
+
+    @Test
+    void theDefaultUsernameClaimIsWritten() {
+        okta().build();
+        assertEquals(Map.of("IssuerUrl", ISSUER, "ClientId", "kubernetes", "UsernameClaim", "sub"), oidcOf(stack));
+    }
+
+    /** Map.of iterates in an order salted per JVM, HashMap by hash: the template must not care. */
+    @Test
+    void requiredClaimsDoNotDependOnTheMapsOrder() {
+        Map<String, String> hashMap = new HashMap<>();
+        Map<String, String> backwards = new LinkedHashMap<>();
+        List<String> keys = List.of("tier", "hd", "aud2", "zone", "b", "a");
+        for (String key : keys) {
+            hashMap.put(key, key + "-value");
+        }
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            backwards.put(keys.get(i), keys.get(i) + "-value");
+        }
+        Map<String, String> mapOf = Map.of("tier", "tier-value", "hd", "hd-value", "aud2", "aud2-value",
+                "zone", "zone-value", "b", "b-value", "a", "a-value");
+        List<Object> expected = List.of("a", "aud2", "b", "hd", "tier", "zone").stream()
+                .map(key -> (Object) Map.of("Key", key, "Value", key + "-value")).toList();
+        for (Map<String, String> claims : List.of(hashMap, backwards, mapOf)) {
+            Stack other = Fixtures.stack();
+            OidcIdentityProvider.Builder.create(other, "Okta").cluster(Fixtures.cluster(other))
+                    .issuer(OidcIssuer.fromUrl(ISSUER)).clientId("kubernetes").requiredClaims(claims).build();
+            assertEquals(expected, oidcOf(other).get("RequiredClaims"), claims.getClass().getName());
+        }
+    }
+
+    @Test
+    void theIssuerOptionsAndTheBuilderCombine() {
+        OidcIssuer issuer = OidcIssuer.fromUrl(ISSUER, OidcIssuerOptions.builder()
+                .usernameClaim("email").groupsClaim("roles").requiredClaims(Map.of("tenant", "a", "hd", "example.com")).build());
+        OidcIdentityProvider provider = OidcIdentityProvider.Builder.create(stack, "Okta").cluster(cluster)
+                .issuer(issuer).clientId("kubernetes").groupsClaim("groups").requiredClaims(Map.of("tenant", "b")).build();
+        assertEquals(List.of(ISSUER, "email", "groups"), List.of(provider.getIssuerUrl(), provider.getUsernameClaim(), provider.getGroupsClaim()));
+        assertEquals(List.of(Map.of("Key", "hd", "Value", "example.com"), Map.of("Key", "tenant", "Value", "b")),
+                oidcOf(stack).get("RequiredClaims"));
+        assertEquals(Map.of("tenant", "a", "hd", "example.com"), issuer.getRequiredClaims());
     }
 
     @Test
@@ -73,25 +135,82 @@ class OidcIdentityProviderTest {
         OidcIdentityProvider byDefault = okta().groupsClaim("groups").build();
         assertEquals(ISSUER + "#0a1b2c", byDefault.usernameFor("0a1b2c"));
         assertEquals("engineering", byDefault.groupFor("engineering"));
+        assertSame(cluster, byDefault.getCluster());
 
         OidcIdentityProvider email = OidcIdentityProvider.Builder.create(stack, "Email").cluster(cluster)
-                .issuerUrl("https://login.example.com").clientId("kubernetes").usernameClaim("email").build();
+                .issuer(OidcIssuer.fromUrl("https://login.example.com")).clientId("kubernetes").usernameClaim("email").build();
         assertEquals("alice@example.com", email.usernameFor("alice@example.com"));
 
         OidcIdentityProvider prefixed = OidcIdentityProvider.Builder.create(stack, "Prefixed").cluster(cluster)
-                .issuerUrl("https://dex.example.com").clientId("kubernetes")
+                .issuer(OidcIssuer.fromUrl("https://dex.example.com")).clientId("kubernetes")
                 .usernamePrefix("oidc:").groupsClaim("groups").groupsPrefix("oidc:").build();
         assertEquals("oidc:0a1b2c", prefixed.usernameFor("0a1b2c"));
         assertEquals("oidc:engineering", prefixed.groupFor("engineering"));
     }
 
+    /**
+     * jsii gives the message of an error thrown by a method or static method as {@code String(error)},
+     * which starts with the error's name; that of an error thrown by a constructor comes alone.
+     */
+    static final String ERROR_NAME = "EksOidcError: ";
+    /** Where jsii's JavaScript stack trace, appended to the message, starts. */
+    private static final java.util.regex.Pattern STACK = java.util.regex.Pattern.compile("\n(@jsii/kernel\\.\\w+: )?\\w+Error: ");
+
+    /** The exception's message without the JavaScript stack trace jsii appends. */
+    static String javaMessage(RuntimeException error) {
+        java.util.regex.Matcher stack = STACK.matcher(error.getMessage());
+        return stack.find() ? error.getMessage().substring(0, stack.start()) : error.getMessage();
+    }
+
+    /** Our message, as the library wrote it: without the stack trace and the error's name. */
+    static String ourMessage(RuntimeException error) {
+        String message = javaMessage(error);
+        return message.startsWith(ERROR_NAME) ? message.substring(ERROR_NAME.length()) : message;
+    }
+
     @Test
-    void aBadPropIsAJavaExceptionWithOurMessage() {
-        RuntimeException error = assertThrows(RuntimeException.class, () -> okta().issuerUrl("http://idp.example.com").build());
-        // jsii appends the JavaScript stack trace after the message's first line.
+    void errorsAreRuntimeExceptionsWithOurMessageThenTheJavaScriptStack() {
+        RuntimeException fromStaticMethod = assertThrows(RuntimeException.class, () -> OidcIssuer.fromUrl("http://idp.example.com"));
+        assertEquals(RuntimeException.class, fromStaticMethod.getClass());
+        assertTrue(fromStaticMethod.getMessage().startsWith(ERROR_NAME + "Invalid issuerUrl \"http://idp.example.com\""), fromStaticMethod.getMessage());
+        assertTrue(fromStaticMethod.getMessage().contains("\n@jsii/kernel.RuntimeError: EksOidcError: Invalid issuerUrl"), fromStaticMethod.getMessage());
+        OidcIdentityProvider provider = okta().build();
+        RuntimeException fromMethod = assertThrows(RuntimeException.class, () -> provider.groupFor("engineering"));
+        assertTrue(javaMessage(fromMethod).startsWith(ERROR_NAME + "Invalid groupsClaim (missing): the provider has no groups claim"), fromMethod.getMessage());
+        assertTrue(javaMessage(fromMethod).endsWith("[cdk-eks-oidc:invalidGroupsClaim]\n  at Stack/Okta"), fromMethod.getMessage());
+        RuntimeException fromConstructor = assertThrows(RuntimeException.class,
+                () -> OidcIdentityProvider.Builder.create(stack, "Other").cluster(cluster).issuer(OidcIssuer.fromUrl(ISSUER)).clientId("").build());
+        assertTrue(javaMessage(fromConstructor).startsWith("Invalid clientId \"\": it must not be empty"), fromConstructor.getMessage());
+        assertTrue(fromConstructor.getMessage().contains("\nEksOidcError: Invalid clientId"), fromConstructor.getMessage());
+    }
+
+    @Test
+    void anIssuerErrorIsAJavaExceptionWithOurMessageAndId() {
+        RuntimeException error = assertThrows(RuntimeException.class, () -> OidcIssuer.fromUrl("http://idp.example.com"));
+        // Made before any construct: no "at <path>" line.
         assertEquals("Invalid issuerUrl \"http://idp.example.com\": EKS only accepts an issuer URL that starts with "
                 + "\"https://\". Use the HTTPS URL that your identity provider puts in the \"iss\" claim of its tokens, "
-                + "e.g. \"https://example.okta.com/oauth2/default\"", error.getMessage().lines().findFirst().orElse(""));
+                + "e.g. \"https://example.okta.com/oauth2/default\" [cdk-eks-oidc:invalidIssuerUrl]", ourMessage(error));
+    }
+
+    @Test
+    void aConstructErrorNamesEveryProblemAndTheConstructPath() {
+        RuntimeException error = assertThrows(RuntimeException.class,
+                () -> okta().clientId(" kubernetes").groupsPrefix("system:").build());
+        List<String> lines = ourMessage(error).lines().toList();
+        assertEquals(3, lines.size(), error.getMessage());
+        assertTrue(lines.get(0).startsWith("Invalid clientId \" kubernetes\": it starts or ends with whitespace"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(" [cdk-eks-oidc:invalidClientId]"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(" [cdk-eks-oidc:invalidGroupsPrefix]"), lines.get(1));
+        assertEquals("  at Stack/Okta", lines.get(2));
+    }
+
+    @Test
+    void aMissingRequiredBuilderValueIsAJavaNullPointerException() {
+        // Java's builders check required values themselves: the library never sees the null.
+        NullPointerException error = assertThrows(NullPointerException.class,
+                () -> OidcIdentityProvider.Builder.create(stack, "Okta").cluster(cluster).clientId("kubernetes").build());
+        assertTrue(error.getMessage().contains("issuer is required"), error.getMessage());
     }
 
     @ParameterizedTest
@@ -102,30 +221,41 @@ class OidcIdentityProviderTest {
             Annotations.of(provider).acknowledgeWarning("cdk-eks-oidc:groupsPrefixResemblesSystem", "our IdP says sys");
         }
         List<?> warnings = software.amazon.awscdk.assertions.Annotations.fromStack(stack)
-                .findWarning("*", Match.stringLikeRegexp("^Invalid groupsPrefix \"sys\""));
+                .findWarning("*", Match.stringLikeRegexp("^The groupsPrefix \"sys\" is a leading part of \"system:\""));
         assertEquals(acknowledged ? 0 : 1, warnings.size());
     }
 
     @Test
-    void importFromArn() {
-        String arn = "arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3";
-        IOidcIdentityProvider provider = OidcIdentityProvider.fromIdentityProviderConfigArn(stack, "Existing", arn);
+    void importFromArnKnowsItsNamesAlone() {
+        IOidcIdentityProvider provider = OidcIdentityProvider.fromIdentityProviderConfigArn(stack, "Existing", ARN);
         assertEquals("prod", provider.getClusterName());
         assertEquals("okta", provider.getIdentityProviderConfigName());
-        assertEquals(arn, provider.getIdentityProviderConfigArn());
+        assertEquals(ARN, provider.getIdentityProviderConfigArn());
+        assertNull(provider.getCluster());
+        RuntimeException error = assertThrows(RuntimeException.class, () -> provider.groupFor("engineering"));
+        assertEquals("The provider was imported by name alone, so it cannot spell group names. Import it with "
+                + "fromOidcIdentityProviderAttributes() and settings: the issuer, clientId, claims and prefixes it was "
+                + "defined with [cdk-eks-oidc:importWithoutSettings]\n  at Stack/Existing", ourMessage(error));
     }
 
     @Test
-    void importFromAttributesSpellsNamesFromTheGivenSettings() {
+    void importWithSettingsBehavesLikeTheDefinition() {
         IOidcIdentityProvider provider = OidcIdentityProvider.fromOidcIdentityProviderAttributes(stack, "Existing",
                 OidcIdentityProviderAttributes.builder()
-                        .clusterName("prod").identityProviderConfigName("okta")
-                        .identityProviderConfigArn("arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3")
-                        .cluster(cluster).issuerUrl(ISSUER).groupsClaim("groups").groupsPrefix("okta:")
+                        .clusterName("prod").identityProviderConfigName("okta").identityProviderConfigArn(ARN)
+                        .cluster(cluster)
+                        .settings(OidcSettings.builder()
+                                .issuer(OidcIssuer.fromUrl(ISSUER)).clientId("kubernetes")
+                                .groupsClaim("groups").groupsPrefix("okta:").build())
                         .build());
         assertEquals(ISSUER + "#0a1b2c", provider.usernameFor("0a1b2c"));
         assertEquals("okta:engineering", provider.groupFor("engineering"));
-        assertTrue(provider.getIdentityProviderConfigArn().endsWith("/okta/0ab1c2d3"));
+        assertSame(cluster, provider.getCluster());
+        String kubeconfig = provider.kubeconfig(KubeconfigOptions.builder()
+                .clusterEndpoint("https://ABC.gr7.eu-west-1.eks.amazonaws.com").certificateAuthorityData("Q0E=").build());
+        assertTrue(kubeconfig.contains("- \"--oidc-issuer-url=" + ISSUER + "\""), kubeconfig);
+        assertEquals(List.of("okta:eng"), provider.explainToken(
+                jwt("\"iss\":\"" + ISSUER + "\",\"aud\":\"kubernetes\",\"sub\":\"0a1b\",\"groups\":[\"eng\"]")).getGroups());
     }
 
     @Test
@@ -145,14 +275,15 @@ class OidcIdentityProviderTest {
                         Map.of("Key", "repository_owner", "Value", "octo-org")))));
         RuntimeException error = assertThrows(RuntimeException.class,
                 () -> OidcIssuer.okta(OktaIssuerOptions.builder().domain("https://example.okta.com").build()));
-        assertTrue(error.getMessage().contains("Invalid domain \"https://example.okta.com\": it must be a domain name alone"), error.getMessage());
+        assertTrue(ourMessage(error).startsWith("Invalid domain \"https://example.okta.com\": it must be a domain name alone"), error.getMessage());
+        assertTrue(ourMessage(error).endsWith(" [cdk-eks-oidc:invalidDomain]"), error.getMessage());
     }
 
-    /** An encoded JWT (unsigned: explainToken does not check signatures) with valid times. */
+    /** An encoded JWT (unsigned: token explanations do not check signatures) with valid times. */
     private static String jwt(String claims) {
         long now = System.currentTimeMillis() / 1000;
-        java.util.function.Function<String, String> part = json -> java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.function.Function<String, String> part = json -> Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(json.getBytes(StandardCharsets.UTF_8));
         return part.apply("{\"alg\":\"RS256\"}") + "." + part.apply("{\"exp\":" + (now + 600) + "," + claims + "}") + ".c2ln";
     }
 
@@ -166,5 +297,23 @@ class OidcIdentityProviderTest {
         TokenExplanation refused = provider.explainToken(jwt("\"iss\":\"" + ISSUER + "\",\"aud\":\"kubernetes\""));
         assertEquals(false, refused.getAccepted());
         assertTrue(refused.getProblems().get(0).startsWith("sub: found nothing, expected a string (the username claim)"), refused.getProblems().toString());
+    }
+
+    @Test
+    void tokenJudgeNeedsNoConstruct() {
+        TokenJudge judge = new TokenJudge(OidcSettings.builder()
+                .issuer(OidcIssuer.gitHubActions(GitHubActionsIssuerOptions.builder().owner("octo-org").build()))
+                .clientId("sts.amazonaws.com").build());
+        String iss = "\"iss\":\"https://token.actions.githubusercontent.com\",\"aud\":\"sts.amazonaws.com\",";
+        TokenExplanation accepted = judge.explain(jwt(iss + "\"sub\":\"repo:octo-org/infra:ref:refs/heads/main\",\"repository_owner\":\"octo-org\""));
+        assertTrue(accepted.getAccepted(), accepted.getProblems().toString());
+        assertEquals("https://token.actions.githubusercontent.com#repo:octo-org/infra:ref:refs/heads/main", accepted.getUsername());
+        TokenExplanation refused = judge.explain(jwt(iss + "\"sub\":\"repo:evil/infra:ref:refs/heads/main\",\"repository_owner\":\"evil\""));
+        assertFalse(refused.getAccepted());
+        assertTrue(refused.getProblems().get(0).startsWith("repository_owner:"), refused.getProblems().toString());
+
+        RuntimeException error = assertThrows(RuntimeException.class, () -> new TokenJudge(OidcSettings.builder()
+                .issuer(OidcIssuer.fromUrl(ISSUER)).clientId(Token.asString(Map.of("Ref", "ClientId"))).build()));
+        assertTrue(ourMessage(error).endsWith(" [cdk-eks-oidc:deployTimeSettings]"), error.getMessage());
     }
 }

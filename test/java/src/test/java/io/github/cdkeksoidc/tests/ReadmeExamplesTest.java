@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every Java example of the README compiles, runs, synthesizes, and returns what its comments say. */
+/** Every Java example of docs/examples/java.md compiles, runs, synthesizes, and returns what its comments say. */
 class ReadmeExamplesTest {
     private static final Pattern BLOCK = Pattern.compile("^```java\\n(.*?)^```$", Pattern.MULTILINE | Pattern.DOTALL);
-    /** {@code expression; // "value"}: the README promises that the expression returns "value". */
+    /** {@code expression; // "value"}: the example promises that the expression returns "value". */
     private static final Pattern PROMISE = Pattern.compile("^(\\S.*?);\\s*// (\".*\")$", Pattern.MULTILINE);
     /** Examples that work in "a stack of yours" get one, with a resource of its own: strict mode refuses an empty template. */
     private static final String FIXTURE = "software.amazon.awscdk.App app = new software.amazon.awscdk.App();\n"
@@ -31,7 +31,7 @@ class ReadmeExamplesTest {
             + "new software.amazon.awscdk.CfnWaitConditionHandle(stack, \"Placeholder\");\n";
 
     static List<String> blocks() throws IOException {
-        Matcher matcher = BLOCK.matcher(Files.readString(Path.of(System.getProperty("readme"))));
+        Matcher matcher = BLOCK.matcher(Files.readString(Path.of(System.getProperty("examples"))));
         List<String> blocks = new ArrayList<>();
         while (matcher.find()) {
             blocks.add(matcher.group(1));
@@ -40,13 +40,15 @@ class ReadmeExamplesTest {
     }
 
     @Test
-    void theReadmeHasJavaExamples() throws IOException {
-        assertTrue(blocks().size() >= 3);
+    void theExamplesFileHasJavaExamples() throws IOException {
+        assertTrue(blocks().size() >= 5);
+        // The comments are checked: at least the provider's names and a binding's name are promised.
+        assertTrue(blocks().stream().mapToLong(block -> PROMISE.matcher(block).results().count()).sum() >= 6);
     }
 
     @ParameterizedTest
     @MethodSource("blocks")
-    void readmeExample(String block, @TempDir Path dir) throws Exception {
+    void docsExample(String block, @TempDir Path dir) throws Exception {
         String imports = block.lines().filter(line -> line.startsWith("import ")).collect(Collectors.joining("\n"));
         String body = block.lines().filter(line -> !line.startsWith("import ")).collect(Collectors.joining("\n"));
         body = PROMISE.matcher(body).replaceAll("org.junit.jupiter.api.Assertions.assertEquals($2, $1);");
