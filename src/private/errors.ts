@@ -43,10 +43,10 @@ export function shown(value: unknown): string {
 
 /**
  * JSON.stringify escapes C0 controls; this escapes what it leaves raw and a terminal acts on or
- * reorders text with: C1 controls and Unicode's bidirectional and invisible formatting characters.
+ * reorders text with: DEL, C1 controls and Unicode's bidirectional and invisible formatting characters.
  */
 export function escapeForTerminal(text: string): string {
-  return text.replace(/[\u0080-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g,
+  return text.replace(/[\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g,
     c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
