@@ -4,7 +4,7 @@ import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { OidcIdentityProvider, OidcIssuer, RoleRef } from '../src';
+import { GitHubActionsSubject, OidcIdentityProvider, OidcIssuer, RoleRef } from '../src';
 
 export class PlatformStack extends Stack {
   readonly okta: OidcIdentityProvider;
@@ -38,10 +38,12 @@ export class PlatformStack extends Stack {
       clientId: 'kubernetes',
     });
 
-    // GitHub Actions: only workflows of example-org/platform may log in.
+    // GitHub Actions: only workflows of example-org/platform may log in, pinned by the IDs that
+    // GitHub never reuses (`gh api orgs/example-org --jq .id`, `gh api repos/example-org/platform --jq .id`).
+    const platformRepository = { owner: 'example-org', ownerId: '123456789', repository: 'platform', repositoryId: '987654321' };
     this.gitHub = new OidcIdentityProvider(this, 'GitHubActions', {
       cluster,
-      issuer: OidcIssuer.gitHubActions({ owner: 'example-org', repository: 'platform' }),
+      issuer: OidcIssuer.gitHubActions(platformRepository),
       clientId: 'eks-example',
     });
 
@@ -51,7 +53,12 @@ export class PlatformStack extends Stack {
     this.okta.addClusterRoleBinding('EngineeringView', { clusterRole: 'view', groups: ['engineering'] });
     this.okta.addRoleBinding('SrePayments', { namespace: 'payments', role: RoleRef.clusterRole('admin'), groups: ['sre'] });
     this.keycloak.addRoleBinding('DeployerPayments', { namespace: 'payments', role: RoleRef.clusterRole('edit'), users: ['service-account-deployer'] });
-    this.gitHub.addRoleBinding('ProductionDeploy', { namespace: 'payments', role: RoleRef.clusterRole('edit'), users: ['repo:example-org/platform:environment:production'] });
+    // The deploy job's `sub`, in both of GitHub's forms: by names, and with the IDs (immutable subject claims).
+    this.gitHub.addRoleBinding('ProductionDeploy', {
+      namespace: 'payments',
+      role: RoleRef.clusterRole('edit'),
+      users: GitHubActionsSubject.forEnvironment({ ...platformRepository, environment: 'production' }),
+    });
 
     // How to log in: a kubeconfig for people (kubelogin), one for the GitHub job (a token file).
     this.okta.addKubeconfigOutput('Kubeconfig');

@@ -1,3 +1,4 @@
+export * from './github-actions-subject';
 export * from './kubeconfig';
 export * from './oidc-identity-provider';
 export * from './oidc-issuer';

@@ -414,7 +414,8 @@ export class OidcIdentityProvider extends ProviderBase {
   /** Advice that is not an error: settings that work, but probably not as meant. */
   private warn(oidc: ResolvedOidc): void {
     const warn = (id: string, message: string | undefined) => message && Annotations.of(this).addWarningV2(`cdk-eks-oidc:${id}`, message);
-    warn('sharedIssuerNotPinned', sharedIssuerWarning(oidc.issuerUrl, oidc.requiredClaims));
+    const shared = sharedIssuerWarning(oidc.issuerUrl, oidc.requiredClaims);
+    if (shared) warn(shared.id, shared.message);
     warn('usernamePrefixResemblesSystem', prefixResemblesSystem('usernamePrefix', oidc.usernamePrefix));
     warn('groupsPrefixResemblesSystem', prefixResemblesSystem('groupsPrefix', oidc.groupsPrefix));
     if (oidc.groupsPrefix !== undefined && oidc.groupsClaim === undefined) {

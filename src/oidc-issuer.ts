@@ -1,9 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import { IUserPool } from 'aws-cdk-lib/aws-cognito';
-import { check, invalid, Problem } from './private/errors';
+import { check, invalid, Problem, shown } from './private/errors';
+import { FIND_GITHUB_REPOSITORY_ID, gitHubNameProblems, gitHubOwnerIdProblems, gitHubRepositoryIdProblems } from './private/github-actions-rules';
 import { ENTRA_ID_HOST, entraIssuerProblems, entraTenantProblems } from './private/issuer-rules';
-import { Kind, typeProblems } from './private/js-types';
-import { issuerUrlProblems, requiredClaimsProblems, textProblems } from './private/validation';
+import { checkOptions, typeProblems } from './private/js-types';
+import { issuerUrlProblems, numericIdProblems, requiredClaimsProblems, textProblems } from './private/validation';
 
 /** Options of `OidcIssuer.entraId()`. */
 export interface EntraIdIssuerOptions {
@@ -52,24 +53,92 @@ export interface Auth0IssuerOptions {
   readonly domain: string;
 }
 
-/** Options of `OidcIssuer.gitHubActions()`. */
+/**
+ * Options of `OidcIssuer.gitHubActions()`. The owner, and optionally one repository, are pinned by
+ * their numeric IDs, which GitHub never reuses: names are recycled, and whoever registers a deleted
+ * or renamed organisation's name gets tokens that carry it. Names may be given as well, for readers
+ * of the settings, never alone.
+ */
 export interface GitHubActionsIssuerOptions {
-  /** The organisation or user whose workflows may log in: the `repository_owner` claim. */
-  readonly owner: string;
+  /**
+   * The numeric ID of the organisation or user whose workflows may log in: the required claim
+   * `repository_owner_id`, e.g. `'9919'`.
+   *
+   * Find it with `gh api orgs/<org> --jq .id` (for a user: `gh api users/<user> --jq .id`), or as
+   * `id` in the answer of the REST API's `GET /orgs/{org}` (`GET /users/{username}`).
+   */
+  readonly ownerId: string;
 
   /**
-   * One repository of the owner, by its name without the owner, e.g. `infrastructure`: only its
-   * workflows may log in (the `repository` claim).
+   * The owner's name, e.g. `octo-org`: the required claim `repository_owner` too. It adds no
+   * protection to `ownerId`, and a renamed owner's tokens carry the new name, which this claim then
+   * refuses until you change it (a replacement of the association).
+   *
+   * @default - the owner is pinned by its ID alone
+   */
+  readonly owner?: string;
+
+  /**
+   * The numeric ID of the one repository whose workflows may log in: the required claim
+   * `repository_id`.
+   *
+   * Find it with `gh api repos/<owner>/<repo> --jq .id`, or as `id` in the answer of the REST API's
+   * `GET /repos/{owner}/{repo}`.
    *
    * @default - every repository of the owner
+   */
+  readonly repositoryId?: string;
+
+  /**
+   * The repository's name without the owner, e.g. `infrastructure`: the required claim
+   * `repository=<owner>/<repository>` too. Needs `owner`, and `repositoryId`: a name alone does not pin.
+   *
+   * @default - the repository, if any, is pinned by its ID alone
    */
   readonly repository?: string;
 }
 
-/** Options of `OidcIssuer.gitLab()`. */
+/**
+ * Options of `OidcIssuer.gitLab()`. The namespace, and optionally one project, are pinned by their
+ * numeric IDs, which GitLab never reuses: paths are recycled, and whoever registers a deleted or
+ * renamed group's path gets tokens that carry it. Paths may be given as well, never alone.
+ */
 export interface GitLabIssuerOptions {
-  /** The group or user whose CI jobs may log in: the `namespace_path` claim, e.g. `my-group/platform`. */
-  readonly namespacePath: string;
+  /**
+   * The numeric ID of the group or user namespace whose CI jobs may log in: the required claim
+   * `namespace_id`. It is the namespace that directly holds the projects: a project in a subgroup
+   * carries the subgroup's ID.
+   *
+   * Find it on the group's overview page, which shows "Group ID", or as `id` in the answer of
+   * `GET /api/v4/groups/<URL-encoded path>` (a user's namespace: `GET /api/v4/namespaces/<username>`).
+   */
+  readonly namespaceId: string;
+
+  /**
+   * The namespace's full path, e.g. `my-group/platform`: the required claim `namespace_path` too.
+   * It adds no protection to `namespaceId`, and a renamed group's tokens carry the new path.
+   *
+   * @default - the namespace is pinned by its ID alone
+   */
+  readonly namespacePath?: string;
+
+  /**
+   * The numeric ID of the one project whose CI jobs may log in: the required claim `project_id`.
+   *
+   * Find it on the project's overview page, which shows "Project ID", or as `id` in the answer of
+   * `GET /api/v4/projects/<URL-encoded path>`.
+   *
+   * @default - every project of the namespace
+   */
+  readonly projectId?: string;
+
+  /**
+   * The project's full path, with its namespace, e.g. `my-group/platform/app`: the required claim
+   * `project_path` too. Needs `projectId`: a path alone does not pin.
+   *
+   * @default - the project, if any, is pinned by its ID alone
+   */
+  readonly projectPath?: string;
 
   /**
    * The GitLab instance.
@@ -216,35 +285,63 @@ export class OidcIssuer {
 
   /**
    * GitHub Actions: issuer `https://token.actions.githubusercontent.com`, user names from `sub`
-   * (`repo:<owner>/<repo>:ref:refs/heads/main`, `repo:<owner>/<repo>:environment:prod`, ...), and
-   * the required claim `repository_owner=<owner>` (with `repository`, also
-   * `repository=<owner>/<repository>`). GitHub signs a token for any workflow of any repository
-   * that asks, with any audience it asks for: without the required claims every repository on
-   * GitHub could log in. Tokens carry no groups.
+   * (`repo:<owner>/<repo>:ref:refs/heads/main`, `repo:<owner>/<repo>:environment:prod`, ..., with the
+   * owner's and repository's IDs in repositories that use immutable subject claims: spell both with
+   * `GitHubActionsSubject`), and the required claims `repository_owner_id=<ownerId>` and, with
+   * `repositoryId`, `repository_id=<repositoryId>` (with `owner` and `repository`, also
+   * `repository_owner=<owner>` and `repository=<owner>/<repository>`). GitHub signs a token for any
+   * workflow of any repository that asks, with any audience it asks for: without the required claims
+   * every repository on GitHub could log in, and with names alone whoever registers a recycled name.
+   * Tokens carry no groups.
    *
-   * Source: GitHub docs, "About security hardening with OpenID Connect".
+   * Source: GitHub docs, "About security hardening with OpenID Connect" and "OpenID Connect reference".
    */
   public static gitHubActions(options: GitHubActionsIssuerOptions): OidcIssuer {
-    checkOptions(options, { owner: 'string', repository: 'string?' });
-    check([...segmentProblems('owner', options.owner), ...(options.repository === undefined ? [] : segmentProblems('repository', options.repository))]);
-    const requiredClaims: { [claim: string]: string } = { repository_owner: options.owner };
-    if (options.repository !== undefined) requiredClaims.repository = `${options.owner}/${options.repository}`;
+    checkOptions(options, { ownerId: 'string', owner: 'string?', repositoryId: 'string?', repository: 'string?' });
+    const { ownerId, owner, repositoryId, repository } = options;
+    check([
+      ...gitHubOwnerIdProblems('ownerId', ownerId),
+      ...(owner === undefined ? [] : gitHubNameProblems('owner', owner, 'owner')),
+      ...(repositoryId === undefined ? [] : gitHubRepositoryIdProblems('repositoryId', repositoryId)),
+      ...(repository === undefined ? [] : gitHubNameProblems('repository', repository, 'repository')),
+      ...(repository !== undefined && repositoryId === undefined ? [invalid('repository', repository,
+        'a repository\'s name alone does not pin it: once the repository is deleted or renamed, anyone can register the name again',
+        `Pin the repository by its ID: give repositoryId too. ${FIND_GITHUB_REPOSITORY_ID}`)] : []),
+      ...(repository !== undefined && owner === undefined ? [invalid('repository', repository,
+        'the repository claim is "<owner>/<repository>", so it needs the owner\'s name', 'Give owner too, or leave repository out: repositoryId pins the repository')] : []),
+    ]);
+    const requiredClaims: { [claim: string]: string } = { repository_owner_id: ownerId };
+    if (owner !== undefined) requiredClaims.repository_owner = owner;
+    if (repositoryId !== undefined) requiredClaims.repository_id = repositoryId;
+    if (repository !== undefined) requiredClaims.repository = `${owner}/${repository}`;
     return new OidcIssuer(GITHUB_ACTIONS, { usernameClaim: 'sub', requiredClaims });
   }
 
   /**
    * GitLab CI/CD ID tokens: issuer `https://gitlab.com` (or your instance), user names from `sub`
-   * (`project_path:<group>/<project>:ref_type:branch:ref:main`), and the required claim
-   * `namespace_path=<namespacePath>`: gitlab.com signs tokens for every project on it. Tokens carry
-   * no groups.
+   * (`project_path:<group>/<project>:ref_type:branch:ref:main`), and the required claims
+   * `namespace_id=<namespaceId>` and, with `projectId`, `project_id=<projectId>` (with `namespacePath`
+   * and `projectPath`, also `namespace_path` and `project_path`): gitlab.com signs tokens for every
+   * project on it, and its paths are recycled. Tokens carry no groups.
    *
    * Source: GitLab docs, "OpenID Connect (OIDC) Authentication Using ID Tokens".
    */
   public static gitLab(options: GitLabIssuerOptions): OidcIssuer {
-    checkOptions(options, { namespacePath: 'string', url: 'string?' });
+    checkOptions(options, { namespaceId: 'string', namespacePath: 'string?', projectId: 'string?', projectPath: 'string?', url: 'string?' });
+    const { namespaceId, namespacePath, projectId, projectPath } = options;
     const url = options.url ?? GITLAB_COM;
-    check([...issuerBaseProblems('url', url), ...namespacePathProblems(options.namespacePath)]);
-    return new OidcIssuer(withoutTrailingSlash(url), { usernameClaim: 'sub', requiredClaims: { namespace_path: options.namespacePath } });
+    check([
+      ...issuerBaseProblems('url', url),
+      ...numericIdProblems('namespaceId', namespaceId, 'the namespace\'s', 'namespace_id', FIND_GITLAB_NAMESPACE_ID),
+      ...(namespacePath === undefined ? [] : gitLabPathProblems('namespacePath', namespacePath, 'my-group/platform')),
+      ...(projectId === undefined ? [] : numericIdProblems('projectId', projectId, 'the project\'s', 'project_id', FIND_GITLAB_PROJECT_ID)),
+      ...(projectPath === undefined ? [] : projectPathProblems(projectPath, projectId, namespacePath)),
+    ]);
+    const requiredClaims: { [claim: string]: string } = { namespace_id: namespaceId };
+    if (namespacePath !== undefined) requiredClaims.namespace_path = namespacePath;
+    if (projectId !== undefined) requiredClaims.project_id = projectId;
+    if (projectPath !== undefined) requiredClaims.project_path = projectPath;
+    return new OidcIssuer(withoutTrailingSlash(url), { usernameClaim: 'sub', requiredClaims });
   }
 
   /**
@@ -310,15 +407,6 @@ export class OidcIssuer {
   }
 }
 
-/** A JavaScript caller's options of the wrong types: each property named with the type it needs. */
-function checkOptions(options: object | undefined, kinds: { [option: string]: Kind }): void {
-  if (typeof options !== 'object' || options === null) {
-    check([invalid('options', options, 'expected an object of options', 'Pass the options as an object', 'wrongType')]);
-  }
-  const values = options as { [option: string]: unknown };
-  check(typeProblems(Object.fromEntries(Object.entries(kinds).map(([option, kind]) => [option, [values[option], kind]]))));
-}
-
 const withoutTrailingSlash = (url: string) => (Token.isUnresolved(url) ? url : url.replace(/\/+$/, ''));
 
 /** One path segment of the issuer URL: no `/`, `?` or `#`. */
@@ -350,10 +438,36 @@ function realmInUrlProblems(url: string): Problem[] {
     'Give the server\'s URL without /realms/<realm>, and the realm as realm')];
 }
 
-/** GitLab's `namespace_path`: groups and subgroups separated by single `/`, no wildcard (required claims match exactly). */
-function namespacePathProblems(value: string): Problem[] {
-  const text = textProblems('namespacePath', value, 'Give the path as GitLab shows it, e.g. "my-group/platform"');
+/** GitLab's `namespace_path` and `project_path`: groups and subgroups separated by single `/`, no wildcard (required claims match exactly). */
+function gitLabPathProblems(property: string, value: string, example: string): Problem[] {
+  const text = textProblems(property, value, `Give the path as GitLab shows it, e.g. "${example}"`);
   if (text.length > 0 || Token.isUnresolved(value) || /^[^/*\s]+(\/[^/*\s]+)*$/.test(value)) return text;
-  return [invalid('namespacePath', value, 'it must be a group path such as "my-group/platform": no "*", no empty, leading or trailing "/", '
-    + 'as a required claim matches the token\'s namespace_path exactly', 'Give the path as GitLab shows it')];
+  return [invalid(property, value, `it must be a path such as "${example}": no "*", no empty, leading or trailing "/", `
+    + `as a required claim matches the token's ${property === 'namespacePath' ? 'namespace_path' : 'project_path'} exactly`, 'Give the path as GitLab shows it')];
 }
+
+/**
+ * A project's full path: a path as namespaces have, with the project after its namespace's path; it
+ * pins only beside the project's ID, and names a project of the namespace, if that is given too.
+ */
+function projectPathProblems(projectPath: string, projectId: string | undefined, namespacePath: string | undefined): Problem[] {
+  const problems = gitLabPathProblems('projectPath', projectPath, 'my-group/platform/app');
+  if (projectId === undefined) {
+    problems.push(invalid('projectPath', projectPath, 'a project\'s path alone does not pin it: once the project is deleted or renamed, '
+      + 'anyone can register the path again', `Pin the project by its ID: give projectId too. ${FIND_GITLAB_PROJECT_ID}`));
+  }
+  if (problems.length > 0 || Token.isUnresolved(projectPath)) return problems;
+  if (!projectPath.includes('/')) {
+    return [invalid('projectPath', projectPath, 'it is the project\'s full path, with its namespace, as the token\'s project_path carries it',
+      'Give it as in "my-group/platform/app"')];
+  }
+  if (namespacePath === undefined || Token.isUnresolved(namespacePath)) return [];
+  const project = projectPath.startsWith(`${namespacePath}/`) ? projectPath.slice(namespacePath.length + 1) : undefined;
+  if (project !== undefined && !project.includes('/')) return [];
+  return [invalid('projectPath', projectPath, `a project directly in namespace ${shown(namespacePath)} has the path "${namespacePath}/<project>", `
+    + 'so no token would carry both', 'Give the full path of a project of namespacePath, or correct namespacePath')];
+}
+
+const FIND_GITLAB_NAMESPACE_ID = 'Find it on the group\'s overview page ("Group ID"), or as "id" of GET /api/v4/groups/<URL-encoded path> '
+  + '(a user\'s namespace: GET /api/v4/namespaces/<username>)';
+const FIND_GITLAB_PROJECT_ID = 'Find it on the project\'s overview page ("Project ID"), or as "id" of GET /api/v4/projects/<URL-encoded path>';

@@ -14,8 +14,9 @@ const stack = new Stack(app, 'EksOidcInteg');
 const cluster = new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_32 });
 const provider = new OidcIdentityProvider(stack, 'GitHubActions', {
   cluster,
-  // Issuer ISSUER, user names from `sub`, and the required claim repository_owner=cdk-eks-oidc.
-  issuer: OidcIssuer.gitHubActions({ owner: 'cdk-eks-oidc' }),
+  // Issuer ISSUER, user names from `sub`, and the required claims repository_owner_id and
+  // repository_owner. The association does not depend on the ID being an existing owner's.
+  issuer: OidcIssuer.gitHubActions({ ownerId: '123456789', owner: 'cdk-eks-oidc' }),
   clientId: 'sts.amazonaws.com',
   usernamePrefix: 'github:',
 });

@@ -235,7 +235,7 @@ describe('an import with settings behaves exactly like the definition', () => {
       requiredClaims: { hd: 'example.com' },
     }],
     ['a preset', { issuer: OidcIssuer.okta({ domain: 'example.okta.com' }), clientId: '0oa1b2c3' }],
-    ['a preset and settings over it', { issuer: OidcIssuer.gitHubActions({ owner: 'octo-org' }), clientId: 'eks', usernamePrefix: 'gh:', groupsClaim: 'environment' }],
+    ['a preset and settings over it', { issuer: OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org' }), clientId: 'eks', usernamePrefix: 'gh:', groupsClaim: 'environment' }],
   ])('usernameFor, groupFor and kubeconfig, %s', (_, settings) => {
     const { defined, imported } = pair(settings);
     for (const value of ['alice', 'alice@example.com', 'repo:octo-org/infra:ref:refs/heads/main']) {

@@ -5,6 +5,14 @@ import { OidcIdentityProviderProps, OidcIssuer } from '../src';
 import { errorOf, importedCluster, ISSUER, newStack, provider } from './util';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const GITHUB_OWNER_CHARACTERS = 'a GitHub owner name has only ASCII letters, digits, "-", "_" and "." (and is not "." or "..")';
+const GITHUB_REPOSITORY_CHARACTERS = 'a GitHub repository name has only ASCII letters, digits, "-", "_" and "." (and is not "." or "..")';
+const FIND_OWNER_ID = 'Find it with `gh api orgs/<org> --jq .id` (a user: `gh api users/<user> --jq .id`), '
+  + 'or as "id" of the REST API\'s GET /orgs/{org} (GET /users/{username})';
+const FIND_REPOSITORY_ID = 'Find it with `gh api repos/<owner>/<repo> --jq .id`, or as "id" of the REST API\'s GET /repos/{owner}/{repo}';
+const FIND_NAMESPACE_ID = 'Find it on the group\'s overview page ("Group ID"), or as "id" of GET /api/v4/groups/<URL-encoded path> '
+  + '(a user\'s namespace: GET /api/v4/namespaces/<username>)';
+const FIND_PROJECT_ID = 'Find it on the project\'s overview page ("Project ID"), or as "id" of GET /api/v4/projects/<URL-encoded path>';
 const CONFIG = 'AWS::EKS::IdentityProviderConfig';
 
 /** A provider from a preset, on an imported cluster. */
@@ -35,18 +43,49 @@ describe('each preset\'s template', () => {
       { IssuerUrl: 'https://sso.example.com/auth/realms/platform', UsernameClaim: 'preferred_username', GroupsClaim: 'groups' }],
     ['Auth0', () => OidcIssuer.auth0({ domain: 'example.eu.auth0.com' }),
       { IssuerUrl: 'https://example.eu.auth0.com/', UsernameClaim: 'email' }],
-    ['GitHub Actions, an owner', () => OidcIssuer.gitHubActions({ owner: 'octo-org' }),
-      { IssuerUrl: 'https://token.actions.githubusercontent.com', UsernameClaim: 'sub', RequiredClaims: [{ Key: 'repository_owner', Value: 'octo-org' }] }],
-    ['GitHub Actions, one repository', () => OidcIssuer.gitHubActions({ owner: 'octo-org', repository: 'infra' }),
+    ['GitHub Actions, an owner by its ID', () => OidcIssuer.gitHubActions({ ownerId: '1234567' }),
+      { IssuerUrl: 'https://token.actions.githubusercontent.com', UsernameClaim: 'sub', RequiredClaims: [{ Key: 'repository_owner_id', Value: '1234567' }] }],
+    ['GitHub Actions, an owner by its ID and name', () => OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org' }),
       {
         IssuerUrl: 'https://token.actions.githubusercontent.com',
         UsernameClaim: 'sub',
-        RequiredClaims: [{ Key: 'repository', Value: 'octo-org/infra' }, { Key: 'repository_owner', Value: 'octo-org' }],
+        RequiredClaims: [{ Key: 'repository_owner', Value: 'octo-org' }, { Key: 'repository_owner_id', Value: '1234567' }],
       }],
-    ['GitLab', () => OidcIssuer.gitLab({ namespacePath: 'my-group/platform' }),
-      { IssuerUrl: 'https://gitlab.com', UsernameClaim: 'sub', RequiredClaims: [{ Key: 'namespace_path', Value: 'my-group/platform' }] }],
-    ['GitLab self-managed', () => OidcIssuer.gitLab({ namespacePath: 'platform', url: 'https://gitlab.example.com/' }),
-      { IssuerUrl: 'https://gitlab.example.com', UsernameClaim: 'sub', RequiredClaims: [{ Key: 'namespace_path', Value: 'platform' }] }],
+    ['GitHub Actions, one repository by its ID', () => OidcIssuer.gitHubActions({ ownerId: '1234567', repositoryId: '7654321' }),
+      {
+        IssuerUrl: 'https://token.actions.githubusercontent.com',
+        UsernameClaim: 'sub',
+        RequiredClaims: [{ Key: 'repository_id', Value: '7654321' }, { Key: 'repository_owner_id', Value: '1234567' }],
+      }],
+    ['GitHub Actions, one repository by IDs and names', () => OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org', repositoryId: '7654321', repository: 'infra' }),
+      {
+        IssuerUrl: 'https://token.actions.githubusercontent.com',
+        UsernameClaim: 'sub',
+        RequiredClaims: [
+          { Key: 'repository', Value: 'octo-org/infra' }, { Key: 'repository_id', Value: '7654321' },
+          { Key: 'repository_owner', Value: 'octo-org' }, { Key: 'repository_owner_id', Value: '1234567' },
+        ],
+      }],
+    ['GitLab, a namespace by its ID', () => OidcIssuer.gitLab({ namespaceId: '4242' }),
+      { IssuerUrl: 'https://gitlab.com', UsernameClaim: 'sub', RequiredClaims: [{ Key: 'namespace_id', Value: '4242' }] }],
+    ['GitLab, a namespace by its ID and path', () => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath: 'my-group/platform' }),
+      {
+        IssuerUrl: 'https://gitlab.com',
+        UsernameClaim: 'sub',
+        RequiredClaims: [{ Key: 'namespace_id', Value: '4242' }, { Key: 'namespace_path', Value: 'my-group/platform' }],
+      }],
+    ['GitLab, one project by IDs and paths', () => OidcIssuer.gitLab({
+      namespaceId: '4242', namespacePath: 'my-group/platform', projectId: '31337', projectPath: 'my-group/platform/app',
+    }), {
+      IssuerUrl: 'https://gitlab.com',
+      UsernameClaim: 'sub',
+      RequiredClaims: [
+        { Key: 'namespace_id', Value: '4242' }, { Key: 'namespace_path', Value: 'my-group/platform' },
+        { Key: 'project_id', Value: '31337' }, { Key: 'project_path', Value: 'my-group/platform/app' },
+      ],
+    }],
+    ['GitLab self-managed', () => OidcIssuer.gitLab({ namespaceId: '7', url: 'https://gitlab.example.com/' }),
+      { IssuerUrl: 'https://gitlab.example.com', UsernameClaim: 'sub', RequiredClaims: [{ Key: 'namespace_id', Value: '7' }] }],
     ['any other issuer', () => OidcIssuer.fromUrl('https://dex.example.com'), { IssuerUrl: 'https://dex.example.com', UsernameClaim: 'sub' }],
     ['any other issuer, with the settings of its tokens', () => OidcIssuer.fromUrl('https://dex.example.com', {
       usernameClaim: 'email', groupsClaim: 'groups', requiredClaims: { tier: 'prod' }, kubeconfigScopes: ['groups'],
@@ -92,7 +131,7 @@ describe('each preset\'s template', () => {
 describe('explicit props win over the preset', () => {
   test('claims, and required claims merge with the explicit value winning per key', () => {
     const stack = newStack();
-    const p = fromPreset(stack, OidcIssuer.gitHubActions({ owner: 'octo-org', repository: 'infra' }), {
+    const p = fromPreset(stack, OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org', repositoryId: '7654321', repository: 'infra' }), {
       usernameClaim: 'repository',
       usernamePrefix: 'gh:',
       groupsClaim: 'environment',
@@ -107,7 +146,9 @@ describe('explicit props win over the preset', () => {
       RequiredClaims: [
         { Key: 'environment', Value: 'prod' },
         { Key: 'repository', Value: 'octo-org/other' },
+        { Key: 'repository_id', Value: '7654321' },
         { Key: 'repository_owner', Value: 'octo-org' },
+        { Key: 'repository_owner_id', Value: '1234567' },
       ],
     });
     expect(p.usernameFor('octo-org/other')).toBe('gh:octo-org/other');
@@ -116,7 +157,7 @@ describe('explicit props win over the preset', () => {
 
   test('every helper uses the effective settings: user names of a preset\'s claim and issuer', () => {
     const stack = newStack();
-    const gitHub = fromPreset(stack, OidcIssuer.gitHubActions({ owner: 'octo-org' }));
+    const gitHub = fromPreset(stack, OidcIssuer.gitHubActions({ ownerId: '1234567' }));
     expect(gitHub.usernameFor('repo:octo-org/infra:ref:refs/heads/main'))
       .toBe('https://token.actions.githubusercontent.com#repo:octo-org/infra:ref:refs/heads/main');
     const okta = fromPreset(stack, OidcIssuer.okta({ domain: 'example.okta.com' }), { cluster: importedCluster(stack, 'okta') }, 'Okta');
@@ -202,7 +243,7 @@ describe('kubeconfig scopes: email for the effective username claim email, and t
     ['Entra ID with usernameClaim email: both', () => OidcIssuer.entraId({ tenantId: TENANT }), { usernameClaim: 'email' }, ['email', 'profile']],
     ['a plain URL: none', () => OidcIssuer.fromUrl(ISSUER), {}, []],
     ['a plain URL with usernameClaim email in the props: email', () => OidcIssuer.fromUrl(ISSUER), { usernameClaim: 'email' }, ['email']],
-    ['GitHub Actions: none', () => OidcIssuer.gitHubActions({ owner: 'octo-org' }), {}, []],
+    ['GitHub Actions: none', () => OidcIssuer.gitHubActions({ ownerId: '1234567' }), {}, []],
   ])('%s', (_, issuer, props, scopes) => {
     expect(scopesOf(fromPreset(newStack(), issuer(), props).kubeconfig(connection))).toEqual(scopes);
   });
@@ -225,7 +266,7 @@ describe('validation', () => {
   test('every issuer checks its URL when it is made, before any provider exists', () => {
     expect(errorOf(() => OidcIssuer.fromUrl('http://dex.example.com'))).toMatch(/^Invalid issuerUrl "http:\/\/dex.example.com": EKS only accepts/);
     expect(errorOf(() => OidcIssuer.keycloak({ url: 'https://sso.example.com/.well-known/openid-configuration', realm: 'x' }))).toBeUndefined();
-    expect(errorOf(() => OidcIssuer.gitLab({ namespacePath: 'group', url: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC' })))
+    expect(errorOf(() => OidcIssuer.gitLab({ namespaceId: '4242', url: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC' })))
       .toMatch(/^Invalid issuerUrl "https:\/\/oidc.eks.us-east-1.amazonaws.com\/id\/ABC": this is an EKS cluster's own service-account issuer/);
   });
 
@@ -287,15 +328,49 @@ describe('validation', () => {
       'Invalid realm "": it must not be empty. Give the value as the identity provider shows it'],
     ['Keycloak realm with trailing whitespace', () => OidcIssuer.keycloak({ url: 'https://keycloak.example.com', realm: 'platform ' }),
       'Invalid realm "platform ": it starts or ends with whitespace, which no token value carries. Remove the surrounding whitespace'],
-    ['GitHub owner/repository as the owner', () => OidcIssuer.gitHubActions({ owner: 'octo-org/infra' }),
-      'Invalid owner "octo-org/infra": it becomes one segment of the issuer URL, so it must not contain "/", "?" or "#". Give the name alone'],
-    ['GitHub owner with a zero-width space', () => OidcIssuer.gitHubActions({ owner: 'octo\u200borg' }),
+    ['GitHub owner/repository as the owner', () => OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org/infra' }),
+      `Invalid owner "octo-org/infra": ${GITHUB_OWNER_CHARACTERS}. Give the name alone, as in github.com/<owner>/<repository>`],
+    ['GitHub owner with a zero-width space', () => OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo\u200borg' }),
       'Invalid owner "octo\\u200borg": it contains the invisible formatting character U+200B. Remove it; it was most likely pasted by mistake'],
-    ['GitHub repository with its owner', () => OidcIssuer.gitHubActions({ owner: 'octo-org', repository: 'octo-org/infra' }),
-      'Invalid repository "octo-org/infra": it becomes one segment of the issuer URL, so it must not contain "/", "?" or "#". Give the name alone'],
-    ['GitLab namespace empty', () => OidcIssuer.gitLab({ namespacePath: '' }),
+    ['GitHub owner with "-", "_", "." and digits: accepted', () => OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org_2.x' }), undefined],
+    ['GitHub repository with its owner', () => OidcIssuer.gitHubActions({ ownerId: '1', owner: 'octo-org', repositoryId: '2', repository: 'octo-org/infra' }),
+      `Invalid repository "octo-org/infra": ${GITHUB_REPOSITORY_CHARACTERS}. Give the name alone, as in github.com/<owner>/<repository>`],
+    ['GitHub repository ".."', () => OidcIssuer.gitHubActions({ ownerId: '1', owner: 'octo-org', repositoryId: '2', repository: '..' }),
+      `Invalid repository "..": ${GITHUB_REPOSITORY_CHARACTERS}. Give the name alone, as in github.com/<owner>/<repository>`],
+    ['GitHub repository ".github": accepted', () => OidcIssuer.gitHubActions({ ownerId: '1', owner: 'octo-org', repositoryId: '2', repository: '.github' }), undefined],
+    ['GitHub ownerId as a name', () => OidcIssuer.gitHubActions({ ownerId: 'octo-org' }),
+      `Invalid ownerId "octo-org": it must be the owner's numeric ID, in decimal digits without a leading zero, as tokens carry it in repository_owner_id. ${FIND_OWNER_ID}`],
+    ['GitHub ownerId with a leading zero', () => OidcIssuer.gitHubActions({ ownerId: '01234567' }),
+      `Invalid ownerId "01234567": it must be the owner's numeric ID, in decimal digits without a leading zero, as tokens carry it in repository_owner_id. ${FIND_OWNER_ID}`],
+    ['GitHub ownerId empty', () => OidcIssuer.gitHubActions({ ownerId: '' }),
+      `Invalid ownerId "": it must be the owner's numeric ID, in decimal digits without a leading zero, as tokens carry it in repository_owner_id. ${FIND_OWNER_ID}`],
+    ['GitHub ownerId of one digit: accepted', () => OidcIssuer.gitHubActions({ ownerId: '1' }), undefined],
+    ['GitHub repositoryId with a space', () => OidcIssuer.gitHubActions({ ownerId: '1', repositoryId: '7654 321' }),
+      `Invalid repositoryId "7654 321": it must be the repository's numeric ID, in decimal digits without a leading zero, as tokens carry it in repository_id. ${FIND_REPOSITORY_ID}`],
+    ['GitHub repository by name alone', () => OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org', repository: 'infra' }),
+      'Invalid repository "infra": a repository\'s name alone does not pin it: once the repository is deleted or renamed, anyone can register the name again. '
+        + `Pin the repository by its ID: give repositoryId too. ${FIND_REPOSITORY_ID}`],
+    ['GitHub repository without its owner', () => OidcIssuer.gitHubActions({ ownerId: '1234567', repositoryId: '7654321', repository: 'infra' }),
+      'Invalid repository "infra": the repository claim is "<owner>/<repository>", so it needs the owner\'s name. '
+        + 'Give owner too, or leave repository out: repositoryId pins the repository'],
+    ['GitHub repository by its ID without names: accepted', () => OidcIssuer.gitHubActions({ ownerId: '1234567', repositoryId: '7654321' }), undefined],
+    ['GitLab namespace path empty', () => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath: '' }),
       'Invalid namespacePath "": it must not be empty. Give the path as GitLab shows it, e.g. "my-group/platform"'],
-    ['GitLab url over http', () => OidcIssuer.gitLab({ namespacePath: 'group', url: 'http://gitlab.example.com' }),
+    ['GitLab namespaceId as a path', () => OidcIssuer.gitLab({ namespaceId: 'my-group' }),
+      `Invalid namespaceId "my-group": it must be the namespace's numeric ID, in decimal digits without a leading zero, as tokens carry it in namespace_id. ${FIND_NAMESPACE_ID}`],
+    ['GitLab projectId negative', () => OidcIssuer.gitLab({ namespaceId: '4242', projectId: '-31337' }),
+      `Invalid projectId "-31337": it must be the project's numeric ID, in decimal digits without a leading zero, as tokens carry it in project_id. ${FIND_PROJECT_ID}`],
+    ['GitLab project by path alone', () => OidcIssuer.gitLab({ namespaceId: '4242', projectPath: 'my-group/app' }),
+      'Invalid projectPath "my-group/app": a project\'s path alone does not pin it: once the project is deleted or renamed, anyone can register the path again. '
+        + `Pin the project by its ID: give projectId too. ${FIND_PROJECT_ID}`],
+    ['GitLab projectPath without its namespace', () => OidcIssuer.gitLab({ namespaceId: '4242', projectId: '31337', projectPath: 'app' }),
+      'Invalid projectPath "app": it is the project\'s full path, with its namespace, as the token\'s project_path carries it. Give it as in "my-group/platform/app"'],
+    ['GitLab projectPath of another namespace', () => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath: 'my-group', projectId: '31337', projectPath: 'my-group/sub/app' }),
+      'Invalid projectPath "my-group/sub/app": a project directly in namespace "my-group" has the path "my-group/<project>", so no token would carry both. '
+        + 'Give the full path of a project of namespacePath, or correct namespacePath'],
+    ['GitLab projectPath of its namespace: accepted', () => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath: 'my-group/sub', projectId: '31337', projectPath: 'my-group/sub/app' }), undefined],
+    ['GitLab project by its ID without paths: accepted', () => OidcIssuer.gitLab({ namespaceId: '4242', projectId: '31337' }), undefined],
+    ['GitLab url over http', () => OidcIssuer.gitLab({ namespaceId: '4242', url: 'http://gitlab.example.com' }),
       'Invalid url "http://gitlab.example.com": it must be an https:// URL with a host, without query string, fragment or whitespace. '
         + 'Give the server\'s URL, e.g. "https://keycloak.example.com"'],
   ])('%s', (_, make, message) => {
@@ -303,79 +378,131 @@ describe('validation', () => {
   });
 
   test.each(['*', 'my-group/*', '/my-group', 'my-group/', 'my-group//platform', '/'])('GitLab namespacePath %j: an error', (namespacePath) => {
-    expect(errorOf(() => OidcIssuer.gitLab({ namespacePath }))).toBe(`Invalid namespacePath ${JSON.stringify(namespacePath)}: it must be a group path such as `
+    expect(errorOf(() => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath }))).toBe(`Invalid namespacePath ${JSON.stringify(namespacePath)}: it must be a path such as `
       + '"my-group/platform": no "*", no empty, leading or trailing "/", as a required claim matches the token\'s namespace_path exactly. '
       + 'Give the path as GitLab shows it');
   });
 
   test.each(['my-group', 'my-group/platform', 'my-group/platform/sub-group', 'user.name'])('GitLab namespacePath %j: accepted', (namespacePath) => {
-    expect(errorOf(() => OidcIssuer.gitLab({ namespacePath }))).toBeUndefined();
+    expect(errorOf(() => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath }))).toBeUndefined();
   });
 
   test('preset errors are thrown without a construct path, with their ids', () => {
-    expect(() => OidcIssuer.gitLab({ namespacePath: '*' })).toThrow(/exactly\. Give the path as GitLab shows it \[cdk-eks-oidc:invalidNamespacePath\]$/);
+    expect(() => OidcIssuer.gitLab({ namespaceId: '4242', namespacePath: '*' })).toThrow(/exactly\. Give the path as GitLab shows it \[cdk-eks-oidc:invalidNamespacePath\]$/);
     expect(() => OidcIssuer.entraId({ tenantId: 'common' })).toThrow(/ \[cdk-eks-oidc:invalidTenantId\]$/);
     expect(() => OidcIssuer.googleWorkspace({ domain: 'example.com:443' })).toThrow(/ \[cdk-eks-oidc:invalidDomain\]$/);
+    expect(() => OidcIssuer.gitHubActions({ ownerId: 'octo-org' })).toThrow(/ \[cdk-eks-oidc:invalidOwnerId\]$/);
+    expect(() => OidcIssuer.gitLab({ namespaceId: '4242', projectPath: 'g/p' })).toThrow(/ \[cdk-eks-oidc:invalidProjectPath\]$/);
+  });
+
+  test('every problem of a GitHub or GitLab preset at once', () => {
+    expect(errorOf(() => OidcIssuer.gitHubActions({ ownerId: 'octo-org', repository: 'infra' })))
+      .toBe([
+        `Invalid ownerId "octo-org": it must be the owner's numeric ID, in decimal digits without a leading zero, as tokens carry it in repository_owner_id. ${FIND_OWNER_ID}`,
+        'Invalid repository "infra": a repository\'s name alone does not pin it: once the repository is deleted or renamed, anyone can register the name again. '
+          + `Pin the repository by its ID: give repositoryId too. ${FIND_REPOSITORY_ID}`,
+        'Invalid repository "infra": the repository claim is "<owner>/<repository>", so it needs the owner\'s name. '
+          + 'Give owner too, or leave repository out: repositoryId pins the repository',
+      ].join('\n'));
+    expect(errorOf(() => OidcIssuer.gitLab({ namespaceId: 'g', projectId: 'p' }))?.split('\n').map(line => line.slice(0, line.indexOf(':'))))
+      .toEqual(['Invalid namespaceId "g"', 'Invalid projectId "p"']);
   });
 });
 
 describe('the shared-issuer guard', () => {
-  const warningOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('/Stack/Provider', Match.stringLikeRegexp('sharedIssuerNotPinned'));
+  const GUARD = /sharedIssuer(NotPinned|PinnedByName)/;
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(GUARD.source))
+    .map(w => w.entry.data as string);
   const GITHUB = 'https://token.actions.githubusercontent.com';
-  const GITHUB_PINS = 'repository_owner, repository_owner_id, repository, repository_id';
   const GITHUB_WHO = 'any GitHub Actions workflow of any repository on GitHub, which can ask for any audience';
+  const GITLAB_WHO = 'any CI job of any project on gitlab.com, which can ask for any audience';
+  const GOOGLE_WHO = 'any Google account holder who signs in to your OAuth client';
+  const IMMUTABLE_SUB = 'an exact sub in GitHub\'s immutable form, repo:<owner>@<owner ID>/<repository>@<repository ID>:... (GitHubActionsSubject spells it)';
+  const GITHUB_ADVICE = 'Require repository_owner_id or repository_id, IDs that GitHub never reuses (OidcIssuer.gitHubActions({ ownerId }) does), '
+    + `or ${IMMUTABLE_SUB}`;
+  const GITLAB_ADVICE = 'Require namespace_id or project_id, IDs that GitLab never reuses (OidcIssuer.gitLab({ namespaceId }) does)';
+  const GOOGLE_ADVICE = 'Require hd, your Workspace domain (OidcIssuer.googleWorkspace({ domain }) does), or an exact sub';
+  const notPinned = (issuerUrl: string, who: string, advice: string) => `The issuer "${issuerUrl}" signs tokens for ${who}, and no required claim `
+    + 'pins your organisation: every one of them can log in to this cluster (as system:authenticated, with whatever is bound to it). '
+    + `${advice}, or acknowledge this warning if any of them may log in [ack: cdk-eks-oidc:sharedIssuerNotPinned]`;
+  const byName = (issuerUrl: string, who: string, names: string, recycled: string, instead: string) => `The issuer "${issuerUrl}" signs tokens for `
+    + `${who}, and only names pin your organisation here (${names}). Names are recycled: once ${recycled} is deleted or renamed, anyone can `
+    + 'register the old name and get tokens that carry it, and log in to this cluster. Pin by IDs, which are never reused: '
+    + `require ${instead} (names may stay beside the IDs), or acknowledge this warning if you accept the risk [ack: cdk-eks-oidc:sharedIssuerPinnedByName]`;
+  const gitHubByName = (names: string, instead: string, url = GITHUB) => byName(url, GITHUB_WHO, names, 'an organisation, user or repository', instead);
+  const gitLabByName = (names: string, instead: string) => byName('https://gitlab.com', GITLAB_WHO, names, 'a group, user or project', instead);
+  const NAME_SUB = 'repo:octo-org/infra:ref:refs/heads/main';
+  const ID_SUB = 'repo:octo-org@1234567/infra@7654321:ref:refs/heads/main';
 
-  test.each<[string, string, Record<string, string> | undefined, [string, string] | undefined]>([
-    ['GitHub Actions, no required claims', GITHUB, undefined, [GITHUB_WHO, GITHUB_PINS]],
-    ['GitHub Actions with a trailing slash', `${GITHUB}/`, undefined, [GITHUB_WHO, GITHUB_PINS]],
-    ['GitHub Actions, a claim that pins nothing', GITHUB, { ref: 'refs/heads/main' }, [GITHUB_WHO, GITHUB_PINS]],
-    ['GitHub Actions pinned by repository_owner', GITHUB, { repository_owner: 'octo-org' }, undefined],
-    ['GitHub Actions pinned by repository_owner_id', GITHUB, { repository_owner_id: '123' }, undefined],
-    ['GitHub Actions pinned by repository', GITHUB, { repository: 'octo-org/infra' }, undefined],
-    ['GitHub Actions pinned by repository_id', GITHUB, { repository_id: '456' }, undefined],
-    ['GitHub Actions pinned by an exact sub', GITHUB, { sub: 'repo:octo-org/infra:ref:refs/heads/main' }, undefined],
-    ['gitlab.com, unpinned', 'https://gitlab.com', { ref: 'main' },
-      ['any CI job of any project on gitlab.com, which can ask for any audience', 'namespace_path, namespace_id, project_path, project_id']],
-    ['gitlab.com pinned by project_id', 'https://gitlab.com', { project_id: '42' }, undefined],
-    ['gitlab.com pinned by an exact sub', 'https://gitlab.com', { sub: 'project_path:group/project:ref_type:branch:ref:main' }, undefined],
-    ['Google, unpinned', 'https://accounts.google.com', undefined, ['any Google account holder who signs in to your OAuth client', 'hd']],
+  test.each<[string, string, Record<string, string> | undefined, string | undefined]>([
+    ['GitHub Actions, no required claims', GITHUB, undefined, notPinned(GITHUB, GITHUB_WHO, GITHUB_ADVICE)],
+    ['GitHub Actions with a trailing slash', `${GITHUB}/`, undefined, notPinned(`${GITHUB}/`, GITHUB_WHO, GITHUB_ADVICE)],
+    ['GitHub Actions, a claim that pins nothing', GITHUB, { ref: 'refs/heads/main' }, notPinned(GITHUB, GITHUB_WHO, GITHUB_ADVICE)],
+    ['GitHub Actions pinned by repository_owner alone', GITHUB, { repository_owner: 'octo-org' },
+      gitHubByName('repository_owner="octo-org"', 'repository_owner_id in place of repository_owner')],
+    ['GitHub Actions pinned by repository_owner alone, with a trailing slash', `${GITHUB}/`, { repository_owner: 'octo-org' },
+      gitHubByName('repository_owner="octo-org"', 'repository_owner_id in place of repository_owner', `${GITHUB}/`)],
+    ['GitHub Actions pinned by repository alone', GITHUB, { repository: 'octo-org/infra' },
+      gitHubByName('repository="octo-org/infra"', 'repository_id in place of repository')],
+    ['GitHub Actions pinned by both names', GITHUB, { repository: 'octo-org/infra', repository_owner: 'octo-org', ref: 'refs/heads/main' },
+      gitHubByName('repository="octo-org/infra", repository_owner="octo-org"', 'repository_id in place of repository, repository_owner_id in place of repository_owner')],
+    ['GitHub Actions pinned by a name-only sub', GITHUB, { sub: NAME_SUB },
+      gitHubByName(`sub="${NAME_SUB}"`, `${IMMUTABLE_SUB} in place of sub`)],
+    ['GitHub Actions pinned by repository_owner_id', GITHUB, { repository_owner_id: '1234567' }, undefined],
+    ['GitHub Actions pinned by repository_id', GITHUB, { repository_id: '7654321' }, undefined],
+    ['GitHub Actions pinned by names and an ID', GITHUB, { repository_owner: 'octo-org', repository: 'octo-org/infra', repository_id: '7654321' }, undefined],
+    ['GitHub Actions pinned by an immutable-form sub', GITHUB, { sub: ID_SUB }, undefined],
+    ['GitHub Actions pinned by an immutable-form sub and a name', GITHUB, { sub: ID_SUB, repository_owner: 'octo-org' }, undefined],
+    ['GitHub Actions, a sub with the changelog\'s first delimiter "-" is a name-only sub', GITHUB, { sub: 'repo:octo-org-1234567/infra-7654321:ref:refs/heads/main' },
+      gitHubByName('sub="repo:octo-org-1234567/infra-7654321:ref:refs/heads/main"', `${IMMUTABLE_SUB} in place of sub`)],
+    ['GitHub Actions, a sub with a name where the ID belongs is a name-only sub', GITHUB, { sub: 'repo:octo-org@octo/infra@7654321:ref:refs/heads/main' },
+      gitHubByName('sub="repo:octo-org@octo/infra@7654321:ref:refs/heads/main"', `${IMMUTABLE_SUB} in place of sub`)],
+    ['gitlab.com, unpinned', 'https://gitlab.com', { ref: 'main' }, notPinned('https://gitlab.com', GITLAB_WHO, GITLAB_ADVICE)],
+    ['gitlab.com pinned by namespace_path alone', 'https://gitlab.com', { namespace_path: 'my-group' },
+      gitLabByName('namespace_path="my-group"', 'namespace_id in place of namespace_path')],
+    ['gitlab.com pinned by project_path and an exact sub', 'https://gitlab.com', { project_path: 'g/p', sub: 'project_path:g/p:ref_type:branch:ref:main' },
+      gitLabByName('project_path="g/p", sub="project_path:g/p:ref_type:branch:ref:main"', 'project_id in place of project_path and sub')],
+    ['gitlab.com pinned by namespace_id', 'https://gitlab.com', { namespace_id: '4242' }, undefined],
+    ['gitlab.com pinned by project_id and paths', 'https://gitlab.com', { project_id: '31337', namespace_path: 'g', project_path: 'g/p' }, undefined],
+    ['Google, unpinned', 'https://accounts.google.com', undefined, notPinned('https://accounts.google.com', GOOGLE_WHO, GOOGLE_ADVICE)],
     ['Google pinned by hd', 'https://accounts.google.com', { hd: 'example.com' }, undefined],
-    ['a self-managed GitLab', 'https://gitlab.example.com', undefined, undefined],
+    ['Google pinned by an exact sub (never reused)', 'https://accounts.google.com', { sub: '110169484474386276334' }, undefined],
+    ['a self-managed GitLab', 'https://gitlab.example.com', { namespace_path: 'g' }, undefined],
     ['an issuer of its own', 'https://idp.example.com', undefined, undefined],
   ])('%s', (_, issuerUrl, requiredClaims, expected) => {
     const stack = newStack();
     provider(stack, { issuer: OidcIssuer.fromUrl(issuerUrl), requiredClaims });
-    const warnings = warningOf(stack);
-    if (expected === undefined) {
-      expect(warnings).toEqual([]);
-      return;
-    }
-    const [who, pins] = expected;
-    expect(warnings.map(w => w.entry.data)).toEqual([`The issuer "${issuerUrl}" signs tokens for ${who}, and no required claim pins your organisation: `
-      + 'every one of them can log in to this cluster (as system:authenticated, with whatever is bound to it). '
-      + `Require one of ${pins} or an exact sub (the OidcIssuer presets do), or acknowledge this warning if any of them may log in `
-      + '[ack: cdk-eks-oidc:sharedIssuerNotPinned]']);
+    expect(warningsOf(stack)).toEqual(expected === undefined ? [] : [expected]);
   });
 
   test('the required claims that pin may come from the issuer, the props, or both', () => {
     const fromIssuer = newStack();
-    provider(fromIssuer, { issuer: OidcIssuer.fromUrl(GITHUB, { requiredClaims: { repository_owner: 'octo-org' } }) });
-    expect(warningOf(fromIssuer)).toEqual([]);
+    provider(fromIssuer, { issuer: OidcIssuer.fromUrl(GITHUB, { requiredClaims: { repository_owner_id: '1234567' } }) });
+    expect(warningsOf(fromIssuer)).toEqual([]);
     const fromProps = newStack();
-    provider(fromProps, { issuer: OidcIssuer.fromUrl(GITHUB, { requiredClaims: { ref: 'main' } }), requiredClaims: { repository: 'octo-org/infra' } });
-    expect(warningOf(fromProps)).toEqual([]);
+    provider(fromProps, { issuer: OidcIssuer.fromUrl(GITHUB, { requiredClaims: { repository_owner: 'octo-org' } }), requiredClaims: { repository_id: '7654321' } });
+    expect(warningsOf(fromProps)).toEqual([]);
+    const namesOnly = newStack();
+    provider(namesOnly, { issuer: OidcIssuer.fromUrl(GITHUB, { requiredClaims: { repository_owner: 'octo-org' } }), requiredClaims: { repository: 'octo-org/infra' } });
+    expect(warningsOf(namesOnly)).toEqual([gitHubByName('repository="octo-org/infra", repository_owner="octo-org"',
+      'repository_id in place of repository, repository_owner_id in place of repository_owner')]);
   });
 
-  test('the presets of shared issuers pin, an unpinned fromUrl warns, and the warning can be acknowledged', () => {
+  test('the presets of shared issuers pin by IDs, an unpinned or name-pinned fromUrl warns, and each warning can be acknowledged on its own', () => {
     const stack = newStack();
     const cluster = importedCluster(stack);
-    const all = () => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('sharedIssuerNotPinned'));
-    fromPreset(stack, OidcIssuer.gitHubActions({ owner: 'octo-org' }), { cluster }, 'GitHub');
-    fromPreset(stack, OidcIssuer.gitLab({ namespacePath: 'group' }), { cluster }, 'GitLab');
+    const all = () => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(GUARD.source)).map(w => [w.id, GUARD.exec(w.entry.data as string)![0]]);
+    fromPreset(stack, OidcIssuer.gitHubActions({ ownerId: '1234567', owner: 'octo-org' }), { cluster }, 'GitHub');
+    fromPreset(stack, OidcIssuer.gitLab({ namespaceId: '4242', namespacePath: 'group' }), { cluster }, 'GitLab');
     fromPreset(stack, OidcIssuer.googleWorkspace({ domain: 'example.com' }), { cluster }, 'Google');
     expect(all()).toEqual([]);
     const open = fromPreset(stack, OidcIssuer.fromUrl(GITHUB), { cluster: importedCluster(stack, 'other') }, 'Open');
-    expect(all()).toHaveLength(1);
+    const named = fromPreset(stack, OidcIssuer.fromUrl(GITHUB, { requiredClaims: { repository_owner: 'octo-org' } }), { cluster: importedCluster(stack, 'third') }, 'Named');
+    expect(all()).toEqual([['/Stack/Open', 'sharedIssuerNotPinned'], ['/Stack/Named', 'sharedIssuerPinnedByName']]);
+    // Acknowledging one id leaves the other warning: they are distinct risks.
+    CoreAnnotations.of(named).acknowledgeWarning('cdk-eks-oidc:sharedIssuerNotPinned', 'not this one');
+    expect(all()).toEqual([['/Stack/Open', 'sharedIssuerNotPinned'], ['/Stack/Named', 'sharedIssuerPinnedByName']]);
+    CoreAnnotations.of(named).acknowledgeWarning('cdk-eks-oidc:sharedIssuerPinnedByName', 'the organisation name is ours for good');
     CoreAnnotations.of(open).acknowledgeWarning('cdk-eks-oidc:sharedIssuerNotPinned', 'every repository may read');
     expect(all()).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { invalid, Problem } from './errors';
+import { check, invalid, Problem } from './errors';
 
 /**
  * What a property must hold. TypeScript checks this at compile time; JavaScript callers (and
@@ -43,4 +43,16 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * A JavaScript caller's options object of the wrong type, or with properties of the wrong types:
+ * one error naming each property with the type it needs.
+ */
+export function checkOptions(options: object | undefined, kinds: { [option: string]: Kind }): void {
+  if (typeof options !== 'object' || options === null) {
+    check([invalid('options', options, 'expected an object of options', 'Pass the options as an object', 'wrongType')]);
+  }
+  const values = options as { [option: string]: unknown };
+  check(typeProblems(Object.fromEntries(Object.entries(kinds).map(([option, kind]) => [option, [values[option], kind]]))));
 }

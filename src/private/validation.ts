@@ -81,6 +81,15 @@ export function characterProblems(property: string, value: string): Problem[] {
   return [invalid(property, value, `it contains the ${what} ${codePoint(control)}`, 'Remove it; it was most likely pasted by mistake')];
 }
 
+/**
+ * A numeric ID as tokens carry it in a required claim: decimal digits, no leading zero (GitHub's
+ * and GitLab's IDs start at 1). `whose` is as "the owner's"; `find` says where users find it.
+ */
+export function numericIdProblems(property: string, value: string, whose: string, claim: string, find: string): Problem[] {
+  if (Token.isUnresolved(value) || /^[1-9][0-9]*$/.test(value)) return [];
+  return [invalid(property, value, `it must be ${whose} numeric ID, in decimal digits without a leading zero, as tokens carry it in ${claim}`, find)];
+}
+
 const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** `usernamePrefix` / `groupsPrefix`: "don't specify `system:` or any portion of that string". */

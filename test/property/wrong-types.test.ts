@@ -16,7 +16,8 @@ import * as fc from 'fast-check';
 import * as ts from 'typescript';
 import { runs, SEED } from './runs';
 import {
-  ClusterRoleBinding, IOidcIdentityProvider, OidcIdentityProvider, OidcIssuer, OidcSettings, RoleBinding, RoleRef, TokenJudge,
+  ClusterRoleBinding, GitHubActionsSubject, IOidcIdentityProvider, OidcIdentityProvider, OidcIssuer, OidcSettings, RoleBinding, RoleRef,
+  TokenJudge,
 } from '../../src';
 
 const settings = (examples: unknown[]): fc.Parameters<[unknown]> => ({
@@ -145,6 +146,8 @@ const SETTINGS: Record<string, Kind> = {
 };
 const validSettings = (): OidcSettings => ({ issuer: OidcIssuer.fromUrl(ISSUER), clientId: 'kubernetes' });
 const SUBJECTS: Record<string, Kind> = { users: 'string list?', groups: 'string list?', name: 'string?' };
+const GITHUB_REPOSITORY: Record<string, Kind> = { owner: 'string', ownerId: 'string', repository: 'string', repositoryId: 'string' };
+const validRepository = () => ({ owner: 'octo-org', ownerId: '1234567', repository: 'infra', repositoryId: '7654321' });
 
 const TARGETS: Record<string, Target> = {
   'OidcIdentityProviderProps': {
@@ -202,13 +205,33 @@ const TARGETS: Record<string, Target> = {
   },
   'OidcIssuer.gitHubActions options': {
     struct: 'GitHubActionsIssuerOptions',
-    props: { '': 'options', 'owner': 'string', 'repository': 'string?' },
-    call: (_stack, _id, replace) => OidcIssuer.gitHubActions(replace({ owner: 'octo-org' }) as any),
+    props: { '': 'options', 'ownerId': 'string', 'owner': 'string?', 'repositoryId': 'string?', 'repository': 'string?' },
+    call: (_stack, _id, replace) => OidcIssuer.gitHubActions(replace({ ownerId: '1234567' }) as any),
   },
   'OidcIssuer.gitLab options': {
     struct: 'GitLabIssuerOptions',
-    props: { '': 'options', 'namespacePath': 'string', 'url': 'string?' },
-    call: (_stack, _id, replace) => OidcIssuer.gitLab(replace({ namespacePath: 'my-group' }) as any),
+    props: { '': 'options', 'namespaceId': 'string', 'namespacePath': 'string?', 'projectId': 'string?', 'projectPath': 'string?', 'url': 'string?' },
+    call: (_stack, _id, replace) => OidcIssuer.gitLab(replace({ namespaceId: '4242' }) as any),
+  },
+  'GitHubActionsRepository of GitHubActionsSubject.forPullRequest()': {
+    struct: 'GitHubActionsRepository',
+    props: { '': 'options', ...GITHUB_REPOSITORY },
+    call: (_stack, _id, replace) => GitHubActionsSubject.forPullRequest(replace(validRepository()) as any),
+  },
+  'GitHubActionsSubject.forBranch options': {
+    struct: 'GitHubActionsBranchSubjectOptions',
+    props: { '': 'options', ...GITHUB_REPOSITORY, 'branch': 'string' },
+    call: (_stack, _id, replace) => GitHubActionsSubject.forBranch(replace({ ...validRepository(), branch: 'main' }) as any),
+  },
+  'GitHubActionsSubject.forTag options': {
+    struct: 'GitHubActionsTagSubjectOptions',
+    props: { '': 'options', ...GITHUB_REPOSITORY, 'tag': 'string' },
+    call: (_stack, _id, replace) => GitHubActionsSubject.forTag(replace({ ...validRepository(), tag: 'v1' }) as any),
+  },
+  'GitHubActionsSubject.forEnvironment options': {
+    struct: 'GitHubActionsEnvironmentSubjectOptions',
+    props: { '': 'options', ...GITHUB_REPOSITORY, 'environment': 'string' },
+    call: (_stack, _id, replace) => GitHubActionsSubject.forEnvironment(replace({ ...validRepository(), environment: 'production' }) as any),
   },
   'ClusterRoleBindingProps': {
     struct: 'ClusterRoleBindingProps',
