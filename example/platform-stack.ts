@@ -4,7 +4,7 @@ import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { GitHubActionsSubject, OidcIdentityProvider, OidcIssuer, RoleRef } from '../src';
+import { GitHubActionsSubject, KubeconfigLogin, OidcIdentityProvider, OidcIssuer, RoleRef } from '../src';
 
 export class PlatformStack extends Stack {
   readonly okta: OidcIdentityProvider;
@@ -60,9 +60,10 @@ export class PlatformStack extends Stack {
       users: GitHubActionsSubject.forEnvironment({ ...platformRepository, environment: 'production' }),
     });
 
-    // How to log in: a kubeconfig for people (kubelogin), one for the GitHub job (a token file).
+    // How to log in: a kubeconfig for people (kubelogin), one for the GitHub job (a fresh token
+    // from the runner each time kubectl needs one).
     this.okta.addKubeconfigOutput('Kubeconfig');
-    this.gitHub.addKubeconfigOutput('Kubeconfig', { tokenFile: '/tmp/eks-token' });
+    this.gitHub.addKubeconfigOutput('Kubeconfig', { login: KubeconfigLogin.gitHubActions() });
 
     Tags.of(this).add('team', 'platform');
   }

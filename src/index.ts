@@ -1,5 +1,6 @@
 export * from './github-actions-subject';
 export * from './kubeconfig';
+export * from './kubeconfig-login';
 export * from './oidc-identity-provider';
 export * from './oidc-issuer';
 export * from './oidc-settings';

@@ -1,3 +1,5 @@
+import { KubeconfigLogin } from './kubeconfig-login';
+
 /**
  * Options of a kubeconfig that logs in to the cluster with tokens of an OIDC identity provider.
  */
@@ -22,7 +24,8 @@ export interface KubeconfigOptions {
   /**
    * Scopes kubelogin requests beyond `openid` (which it always requests), each passed as
    * `--oidc-extra-scope`. Given, it replaces the default. Some identity providers need `groups`
-   * for a groups claim (Dex, Okta with a `groups` scope); others reject unknown scopes.
+   * for a groups claim (Dex, Okta with a `groups` scope); others reject unknown scopes. Only
+   * kubelogin requests scopes: refused with another `login`.
    *
    * @default - `email` when the username claim is `email`, plus the scopes of the provider's
    * `OidcIssuer` preset (`profile` for Entra ID)
@@ -30,13 +33,14 @@ export interface KubeconfigOptions {
   readonly extraScopes?: string[];
 
   /**
-   * For CI jobs: the path of a file that holds the job's identity token (GitHub Actions,
-   * GitLab CI `id_tokens`). The user entry then has `tokenFile: <path>` instead of the kubelogin
-   * exec plugin, and kubectl sends the file's token as a bearer token.
+   * How the kubeconfig logs in: through kubelogin for people (`KubeconfigLogin.kubelogin()`,
+   * with kubelogin's options), from a token file for CI jobs whose token lives as long as the job
+   * (`KubeconfigLogin.tokenFile(path)`), or with a fresh token from the runner each time kubectl
+   * needs one in GitHub Actions (`KubeconfigLogin.gitHubActions()`).
    *
-   * @default - people log in through kubelogin (`kubectl oidc-login get-token`)
+   * @default - `KubeconfigLogin.kubelogin()`: people log in through kubelogin (`kubectl oidc-login get-token`)
    */
-  readonly tokenFile?: string;
+  readonly login?: KubeconfigLogin;
 
   /**
    * The name of the context, and of its cluster and user entries.

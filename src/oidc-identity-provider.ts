@@ -94,7 +94,8 @@ export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfi
 
   /**
    * A kubeconfig (YAML) that logs in to the cluster with this provider's tokens: through
-   * kubelogin for people, or from a token file for CI jobs. It may hold deploy-time values.
+   * kubelogin for people, or as `login` says (a token file, GitHub Actions). It may hold
+   * deploy-time values.
    */
   kubeconfig(options?: KubeconfigOptions): string;
 
@@ -244,9 +245,11 @@ abstract class ProviderBase extends Resource implements IOidcIdentityProvider {
   /**
    * A kubeconfig (YAML) that logs in to the cluster with this provider's tokens: one cluster,
    * one user, one context, and `current-context`. People log in through kubelogin
-   * (`kubectl oidc-login get-token`, with the provider's issuer URL, client ID and scopes); with
-   * `tokenFile`, a CI job's identity token is sent from that file instead. No client secret is
-   * ever written: register a public client (kubelogin uses PKCE).
+   * (`kubectl oidc-login get-token`, with the provider's issuer URL, client ID and scopes, and
+   * kubelogin's options); `login` chooses otherwise for CI jobs: `KubeconfigLogin.tokenFile()`
+   * sends a job's identity token from a file, `KubeconfigLogin.gitHubActions()` asks the GitHub
+   * Actions runner for a fresh one each time. No client secret is ever written: register a
+   * public client (kubelogin uses PKCE).
    *
    * The cluster's endpoint and CA are deploy-time values for a cluster of the app: put the
    * result in a `CfnOutput` (see `addKubeconfigOutput()`), an SSM parameter or a file asset.
@@ -256,7 +259,8 @@ abstract class ProviderBase extends Resource implements IOidcIdentityProvider {
   }
 
   /**
-   * Puts `kubeconfig()` into a stack output, with a description that says how to use it.
+   * Puts `kubeconfig()` into a stack output, with a description that says how to use it (and,
+   * for kubelogin, which redirect URIs to register with the identity provider).
    * Outputs are readable by anyone who may describe the stack: the kubeconfig holds no secret.
    *
    * @param id the output's construct id, under this provider

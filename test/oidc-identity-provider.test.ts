@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { IOidcIdentityProvider, OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer, OidcSettings, RoleRef } from '../src';
+import { IOidcIdentityProvider, KubeconfigLogin, OidcIdentityProvider, OidcIdentityProviderProps, OidcIssuer, OidcSettings, RoleRef } from '../src';
 import { errorOf, importedCluster, ISSUER, newStack, provider } from './util';
 
 const TYPE = 'AWS::EKS::IdentityProviderConfig';
@@ -243,7 +243,9 @@ describe('an import with settings behaves exactly like the definition', () => {
       expect(imported.groupFor(value)).toBe(defined.groupFor(value));
     }
     expect(imported.kubeconfig(connection)).toBe(defined.kubeconfig(connection));
-    expect(imported.kubeconfig({ ...connection, tokenFile: '/var/run/token' })).toBe(defined.kubeconfig({ ...connection, tokenFile: '/var/run/token' }));
+    for (const login of [KubeconfigLogin.tokenFile('/var/run/token'), KubeconfigLogin.gitHubActions()]) {
+      expect(imported.kubeconfig({ ...connection, login })).toBe(defined.kubeconfig({ ...connection, login }));
+    }
   });
 
   test('an Entra ID import\'s kubeconfig requests the profile scope, as the definition\'s does', () => {

@@ -1,7 +1,10 @@
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { KubeloginPkceMethod } from '../kubeconfig-login';
 import { OidcIssuer } from '../oidc-issuer';
 import { OidcSettings } from '../oidc-settings';
 import { check, invalid, Problem } from './errors';
+import { ENTRA_ID_HOST } from './issuer-rules';
 import { typeProblems } from './js-types';
 import { DEFAULT_USERNAME_CLAIM, OidcNaming } from './kubernetes-names';
 import { prefixProblems, requiredClaimsProblems, textProblems } from './validation';
@@ -24,6 +27,14 @@ export interface ResolvedOidc extends OidcNaming {
   readonly requiredClaims: { [claim: string]: string };
   /** Scopes kubelogin requests beyond `openid`, for the claims above to be in the ID token. */
   readonly kubeconfigScopes: string[];
+  /**
+   * The PKCE method kubelogin is told to use unless the kubeconfig's options name one: `S256` for
+   * Entra ID, which supports it but does not publish `code_challenge_methods_supported`, from
+   * which kubelogin's `auto` would conclude it does not (int128/kubelogin#858). Keyed to the
+   * issuer's host, the one `OidcIssuer.entraId()` builds its URL with, so that the preset and
+   * `fromUrl()` with the same URL make the same kubeconfig.
+   */
+  readonly kubeloginPkceMethod?: KubeloginPkceMethod;
 }
 
 /**
@@ -47,6 +58,7 @@ export function resolveOidc(settings: OidcSettings, scope?: IConstruct, other: P
     requiredClaims,
     // Without the `email` scope, providers leave `email` out of ID tokens.
     kubeconfigScopes: [...new Set([...(usernameClaim === 'email' ? ['email'] : []), ...issuer.kubeconfigScopes ?? []])],
+    kubeloginPkceMethod: !Token.isUnresolved(issuer.issuerUrl) && issuer.issuerUrl.startsWith(`https://${ENTRA_ID_HOST}/`) ? KubeloginPkceMethod.S256 : undefined,
   };
 }
 

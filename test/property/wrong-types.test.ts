@@ -16,8 +16,8 @@ import * as fc from 'fast-check';
 import * as ts from 'typescript';
 import { runs, SEED } from './runs';
 import {
-  ClusterRoleBinding, GitHubActionsSubject, IOidcIdentityProvider, OidcIdentityProvider, OidcIssuer, OidcSettings, RoleBinding, RoleRef,
-  TokenJudge,
+  ClusterRoleBinding, GitHubActionsSubject, IOidcIdentityProvider, KubeconfigLogin, OidcIdentityProvider, OidcIssuer, OidcSettings, RoleBinding,
+  RoleRef, TokenJudge,
 } from '../../src';
 
 const settings = (examples: unknown[]): fc.Parameters<[unknown]> => ({
@@ -39,6 +39,11 @@ const EXPECTED = {
   'options': 'expected an object of options',
   'options?': 'expected an object of options',
   'userPool': 'expected a Cognito user pool',
+  'login?': 'expected a KubeconfigLogin',
+  'tokenCacheStorage?': 'expected a KubeloginTokenCacheStorage (',
+  'grantType?': 'expected a KubeloginGrantType (',
+  'pkceMethod?': 'expected a KubeloginPkceMethod (',
+  'duration?': 'expected a Duration, received',
 } as const;
 type Kind = keyof typeof EXPECTED;
 const required = (kind: Kind) => !kind.endsWith('?');
@@ -259,13 +264,26 @@ const TARGETS: Record<string, Target> = {
   },
   'KubeconfigOptions of kubeconfig()': {
     struct: 'KubeconfigOptions',
-    props: { '': 'options?', 'clusterEndpoint': 'string?', 'certificateAuthorityData': 'string?', 'extraScopes': 'string list?', 'tokenFile': 'string?', 'contextName': 'string?' },
+    props: { '': 'options?', 'clusterEndpoint': 'string?', 'certificateAuthorityData': 'string?', 'extraScopes': 'string list?', 'login': 'login?', 'contextName': 'string?' },
     call: (stack, id, replace) => validProvider(stack, `${id}Provider`).kubeconfig(replace({}) as any),
   },
   'KubeconfigOptions of addKubeconfigOutput()': {
     struct: 'KubeconfigOptions',
-    props: { '': 'options?', 'clusterEndpoint': 'string?', 'certificateAuthorityData': 'string?', 'extraScopes': 'string list?', 'tokenFile': 'string?', 'contextName': 'string?' },
+    props: { '': 'options?', 'clusterEndpoint': 'string?', 'certificateAuthorityData': 'string?', 'extraScopes': 'string list?', 'login': 'login?', 'contextName': 'string?' },
     call: (stack, id, replace) => validProvider(stack, `${id}Provider`).addKubeconfigOutput(id, replace({}) as any),
+  },
+  'KubeloginOptions of KubeconfigLogin.kubelogin()': {
+    struct: 'KubeloginOptions',
+    props: {
+      '': 'options?',
+      'tokenCacheStorage': 'tokenCacheStorage?',
+      'grantType': 'grantType?',
+      'listenAddresses': 'string list?',
+      'redirectUrl': 'string?',
+      'authenticationTimeout': 'duration?',
+      'pkceMethod': 'pkceMethod?',
+    },
+    call: (_stack, _id, replace) => KubeconfigLogin.kubelogin(replace({}) as any),
   },
 };
 
@@ -275,6 +293,7 @@ const ARGUMENTS: Array<[string, string, Kind, (stack: Stack, id: string, value: 
   ['OidcIssuer.cognitoUserPool', 'userPool', 'userPool', (_stack, _id, value) => OidcIssuer.cognitoUserPool(value as any)],
   ['RoleRef.clusterRole', 'clusterRole', 'string', (_stack, _id, value) => RoleRef.clusterRole(value as string)],
   ['RoleRef.role', 'role', 'string', (_stack, _id, value) => RoleRef.role(value as string)],
+  ['KubeconfigLogin.tokenFile', 'tokenFile', 'string', (_stack, _id, value) => KubeconfigLogin.tokenFile(value as string)],
   ['OidcIdentityProvider.fromIdentityProviderConfigArn', 'identityProviderConfigArn', 'string',
     (stack, id, value) => OidcIdentityProvider.fromIdentityProviderConfigArn(stack, id, value as string)],
   ['usernameFor', 'claimValue', 'string', (stack, id, value) => validProvider(stack, id).usernameFor(value as string)],
