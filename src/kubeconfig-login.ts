@@ -18,7 +18,7 @@ export enum KubeloginTokenCacheStorage {
    * on Linux), which kubelogin recommends "for enhanced security"; a machine without one fails.
    */
   KEYRING = 'keyring',
-  /** No cache: a login each time kubectl needs a token (kubelogin v1.33.0 or later). */
+  /** No cache: a login each time kubectl needs a token, for machines with neither a writable disk nor a keyring (a recent kubelogin: int128/kubelogin#1285). */
   NONE = 'none',
 }
 
