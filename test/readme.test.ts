@@ -18,13 +18,13 @@ test('every YAML example parses', () => {
   for (const block of yamlBlocks) expect(() => parse(block)).not.toThrow();
 });
 
-test('the GitHub Actions job may get an identity token, and asks for the provider\'s client ID as audience', () => {
+test('the GitHub Actions job may get identity tokens, and leaves asking for them to the kubeconfig (no token file)', () => {
   const workflow = yamlBlocks.map(block => parse(block)).find(doc => doc.jobs !== undefined);
   const job = workflow.jobs.deploy;
   expect(job.permissions['id-token']).toBe('write');
   const script = job.steps.map((step: { run?: string }) => step.run ?? '').join('\n');
-  expect(script).toContain(`audience=${CLIENT_ID}`);
-  expect(script).toMatch(/> \/tmp\/eks-token/);
+  expect(script).not.toMatch(/eks-token|ACTIONS_ID_TOKEN/);
+  expect(README).toContain('github.addKubeconfigOutput(\'Kubeconfig\', { login: KubeconfigLogin.gitHubActions() });');
 });
 
 test('the GitLab CI job names the provider\'s client ID as its token\'s audience', () => {
