@@ -19,7 +19,7 @@ import { resolveOidc, ResolvedOidc } from './private/resolved-oidc';
 import { prefixResemblesSystem, tagsProblems, textProblems } from './private/validation';
 import { ClusterRoleBinding, ClusterRoleBindingOptions, RoleBinding, RoleBindingOptions } from './rbac-binding';
 import { TokenExplanation } from './token-explanation';
-import { TokenJudge } from './token-judge';
+import { ExplainOptions, TokenJudge } from './token-judge';
 
 /** The only identity provider type EKS supports. */
 const OIDC = 'oidc';
@@ -108,11 +108,13 @@ export interface IOidcIdentityProvider extends IResource, IIdentityProviderConfi
 
   /**
    * What the cluster makes of a token (an encoded JWT): the user and groups it logs in as, or
-   * why it is refused. The signature is not checked. `TokenJudge` does the same without a construct.
+   * why it is refused. The signature is checked only with the issuer's keys (`options.jwks`).
+   * `TokenJudge` does the same without a construct.
    *
    * @param token the ID token, as kubectl sends it
+   * @param options the issuer's keys, to check the signature with
    */
-  explainToken(token: string): TokenExplanation;
+  explainToken(token: string, options?: ExplainOptions): TokenExplanation;
 }
 
 /**
@@ -271,15 +273,17 @@ abstract class ProviderBase extends Resource implements IOidcIdentityProvider {
 
   /**
    * What the cluster makes of a token, as `TokenJudge` says with this provider's settings: the
-   * Kubernetes user and groups it logs in as, or why it is refused. The signature is not
-   * checked. Deploy-time values in the settings cannot be judged: resolve them first.
+   * Kubernetes user and groups it logs in as, or why it is refused. The signature is checked
+   * only with the issuer's keys (`options.jwks`). Deploy-time values in the settings cannot be
+   * judged: resolve them first.
    *
    * @param token the ID token, as kubectl sends it (kubelogin's `get-token` prints it)
+   * @param options the issuer's keys, to check the signature with
    */
-  public explainToken(token: string): TokenExplanation {
+  public explainToken(token: string, options?: ExplainOptions): TokenExplanation {
     this.oidc('judge tokens');
     try {
-      return new TokenJudge(this.settings!).explain(token);
+      return new TokenJudge(this.settings!).explain(token, options);
     } catch (error) {
       throw error instanceof EksOidcError ? new EksOidcError(error.problems, this) : error;
     }

@@ -2,12 +2,20 @@
  * What kube-apiserver's OIDC authenticator, configured as an identity provider configures it,
  * makes of a token: the Kubernetes user and groups it logs in as, or why it is refused.
  *
- * The token's signature is not checked (there are no keys at synth time): a token that is
- * accepted here is refused by the cluster if it was not signed by the issuer's key.
+ * The token's signature is checked only when the issuer's keys are given (`ExplainOptions.jwks`;
+ * there are none at synth time): without them, a token that is accepted here is refused by the
+ * cluster if it was not signed by the issuer's key.
  */
 export interface TokenExplanation {
-  /** Whether the cluster accepts the token (its signature aside). */
+  /** Whether the cluster accepts the token (its signature aside, unless `signatureChecked`). */
   readonly accepted: boolean;
+
+  /**
+   * Whether the signature was checked, against the issuer's keys given: its header's `alg`, its
+   * `kid` matching a key, and the signature itself, as kube-apiserver checks them. When it was not,
+   * `accepted` says nothing of the signature.
+   */
+  readonly signatureChecked: boolean;
 
   /**
    * The Kubernetes user name the token logs in as.

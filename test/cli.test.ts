@@ -10,9 +10,12 @@ import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Node } from 'constructs';
 import { OidcIdentityProvider, OidcIssuer, TokenJudge } from '../src';
+import { OidcIssuer as TestIssuer } from './e2e/oidc-issuer';
+import { IssuerVariants, startIssuerVariants, throwAwayCertificate } from './issuer-variants';
 import { importedCluster } from './util';
 import { main } from '../src/cli';
-import { ExplainOutput } from '../src/cli/output';
+import { fetchJwks } from '../src/cli/doctor';
+import { DoctorOutput, ExplainOutput } from '../src/cli/output';
 import { secretsOf } from '../src/cli/secrets';
 
 jest.setTimeout(120_000);
@@ -22,6 +25,12 @@ const ACTUAL_READ_SYNC: typeof fs.readSync = jest.requireActual('fs').readSync;
 jest.mock('fs', () => ({ ...jest.requireActual('fs'), readSync: jest.fn(jest.requireActual('fs').readSync) }));
 // A test makes this throw, to see what main() does with an error it does not expect.
 jest.mock('../src/cli/secrets', () => ({ ...jest.requireActual('../src/cli/secrets'), secretsOf: jest.fn(jest.requireActual('../src/cli/secrets').secretsOf) }));
+// A CA the `doctor` tests pretend is public (one of Node's roots): its issuer passes every check.
+const mockPublicRoots: string[] = [];
+jest.mock('tls', () => {
+  const actual = jest.requireActual('tls');
+  return { ...actual, get rootCertificates() { return [...actual.rootCertificates, ...mockPublicRoots]; } };
+});
 
 const ROOT = join(__dirname, '..');
 const OKTA = 'https://example.okta.com/oauth2/default';
@@ -137,7 +146,7 @@ test('a token one provider accepts: exit 0, its user and groups, and every other
   expect(stdout).toContain(`${keycloak.logicalId} (${keycloak.name}) at Platform/Keycloak/Resource\n  refused`);
   expect(stdout).toContain(`  - iss: found "${OKTA}", expected exactly "https://sso.example.com/realms/ci"`);
   expect(stdout).toContain('  - repository_owner: found nothing, expected exactly "example-org" (a required claim)');
-  expect(stdout).toMatch(/\n\nThe signature is not checked: a token that was not signed by the issuer is refused whatever it says.\n$/);
+  expect(stdout).toMatch(/\n\nThe signature is not checked: a token that was not signed by the issuer is refused whatever it says. Give the issuer's keys \(--jwks <file> or --fetch-keys\) to check it.\n$/);
 });
 
 test.each([
@@ -152,9 +161,9 @@ test.each([
 
 describe('--json: the schema ExplainOutput, version 1', () => {
   /** The fields of the schema: a field added to the output must be added to the interface (and its doc) too. */
-  const TOP: (keyof ExplainOutput)[] = ['schemaVersion', 'verdict', 'exitCode', 'providers', 'error'];
+  const TOP: (keyof ExplainOutput)[] = ['schemaVersion', 'verdict', 'exitCode', 'providers', 'signatureChecked', 'error'];
   const PROVIDER: (keyof ExplainOutput['providers'][number])[] = ['logicalId', 'identityProviderConfigName', 'path', 'verdict', 'username', 'groups',
-    'problems', 'expiresAt', 'issuer', 'notJudged'];
+    'problems', 'expiresAt', 'issuer', 'signatureChecked', 'notJudged'];
   const fieldsOf = (output: ExplainOutput) => [Object.keys(output), ...output.providers.map(p => Object.keys(p))];
 
   test('the verdict of each provider, and of the run; the token from a file', async () => {
@@ -176,6 +185,7 @@ describe('--json: the schema ExplainOutput, version 1', () => {
       groups: ['okta:engineering'],
       expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       issuer: OKTA,
+      signatureChecked: false,
     });
     expect(output.providers[1]).toEqual({
       logicalId: keycloak.logicalId,
@@ -185,6 +195,7 @@ describe('--json: the schema ExplainOutput, version 1', () => {
       problems: expect.arrayContaining([expect.stringMatching(/^iss: found /)]),
       expiresAt: expect.any(String),
       issuer: OKTA,
+      signatureChecked: false,
     });
     for (const fields of fieldsOf(output).slice(1)) expect(PROVIDER).toEqual(expect.arrayContaining(fields));
     expect(TOP).toEqual(expect.arrayContaining(Object.keys(output)));
@@ -333,7 +344,7 @@ describe('usage errors never print the token, nor anything that looks like one',
       /^cdk-eks-oidc: cannot read the token \(something that looks like a token, not shown\): ENOENT: no such file or directory \(it looks like a token/],
     ['the token for --provider', ['explain', '--template', '<template>', '--provider', '<jwt>', '--token', 'x'],
       /^cdk-eks-oidc: no provider \(something that looks like a token, not shown\) in /],
-    ['the token as the command', ['<jwt>'], /^cdk-eks-oidc: unknown command \(something that looks like a token, not shown\): the command is "explain"\n/],
+    ['the token as the command', ['<jwt>'], /^cdk-eks-oidc: unknown command \(something that looks like a token, not shown\): the commands are "explain", "doctor"\n/],
     ['the token with Bearer as an argument', ['explain', '--template', '<template>', 'Bearer <jwt>'], /^cdk-eks-oidc: unexpected argument \(something/],
     ['a long argument', ['explain', '--template', '<template>', LONG_SECRET], /^cdk-eks-oidc: unexpected argument \(an argument of 150 characters, not shown\)/],
     ['a long option', ['explain', `--${LONG_SECRET}`], /^cdk-eks-oidc: unknown option \(an argument of 152 characters, not shown\)/],
@@ -532,6 +543,7 @@ describe('nothing of a token beyond the claims judged: never its signature, nor 
     // A judge that quotes them (as one did, in its problem for _claim_sources of the wrong shape).
     const explain = jest.spyOn(TokenJudge.prototype, 'explain').mockImplementation(token => ({
       accepted: false,
+      signatureChecked: false,
       groups: [],
       problems: [`_claim_sources: found ${JSON.stringify(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())._claim_sources)}`,
         `token: ends in ${token.split('.')[2]}`],
@@ -587,8 +599,8 @@ test.each([
   ['standard input twice', ['explain', '--template', '<template>', '--token-file', '-', '-'], /^cdk-eks-oidc: give the token in exactly one way/],
   ['a missing token file', ['explain', '--template', '<template>', '--token-file', 'missing-token'], /^cdk-eks-oidc: cannot read the token "missing-token": ENOENT/],
   ['an unknown option', ['explain', '--tempalte', 'x'], /^cdk-eks-oidc: unknown option "--tempalte"\n/],
-  ['an unknown command', ['explian'], /^cdk-eks-oidc: unknown command "explian": the command is "explain"/],
-  ['no command', [], /^cdk-eks-oidc: unknown command "": the command is "explain"/],
+  ['an unknown command', ['explian'], /^cdk-eks-oidc: unknown command "explian": the commands are "explain", "doctor"/],
+  ['no command', [], /^cdk-eks-oidc: unknown command "": the commands are "explain", "doctor"/],
 ])('%s: exit 2, a clear message, no stack trace', async (_, args, message) => {
   writeFileSync(join(dir, 'not-json.txt'), 'not json');
   writeFileSync(join(dir, 'empty.json'), JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }));
@@ -615,7 +627,7 @@ test('the help says the exit codes, the limits and why, and the JSON schema', as
   for (const line of ['  0  a provider accepts the token', '  1  every provider judged refuses it', '  2  a usage error, or input that cannot be read',
     '  3  no provider could be judged', 'a template of at most 10 MiB (CloudFormation refuses templates over 1 MB)',
     'a token of\nat most 1 MiB (kube-apiserver refuses request headers over 1 MiB', '"schemaVersion": 1', '--option=<value>',
-    '  --token-file <path>  a file that holds the token; - for standard input', '  -h, --help']) {
+    '  --token-file <path>   a file that holds the token; - for standard input', '  -h, --help']) {
     expect(stdout).toContain(line);
   }
 });
@@ -627,4 +639,244 @@ test('as a process, as npx runs it: the token from standard input, JSON out, exi
   expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
   expect(JSON.parse(result.stdout).providers.map((r: any) => [r.logicalId, r.verdict]))
     .toEqual([[okta.logicalId, 'accepted'], [keycloak.logicalId, 'refused'], [gitHub.logicalId, 'refused']]);
+});
+
+describe('doctor: the issuers of the template, from the network; exit codes as explain\'s', () => {
+  /** Issuers signed by a private CA, trusted only through --ca-file (test/issuer-variants.ts). */
+  let variants: IssuerVariants;
+  /** An issuer of a CA the test makes one of Node's public roots: every check passes. */
+  let trusted: TestIssuer;
+  /** A provider per issuer URL, by logical id. */
+  const doctorTemplate = (issuers: { [logicalId: string]: unknown }) => file(`doctor-${Math.random().toString(16).slice(2)}.json`, JSON.stringify({
+    Resources: Object.fromEntries(Object.entries(issuers).map(([id, issuerUrl]) => [id, {
+      Type: 'AWS::EKS::IdentityProviderConfig',
+      Properties: { ClusterName: 'prod', Type: 'oidc', IdentityProviderConfigName: `${id}-idp`, Oidc: { IssuerUrl: issuerUrl, ClientId: 'kubernetes' } },
+      Metadata: { 'aws:cdk:path': `Stack/${id}/Resource` },
+    }])),
+  }));
+  const verdicts = (provider: DoctorOutput['providers'][number]) => Object.fromEntries(provider.checks.map(c => [c.name, c.verdict]));
+
+  beforeAll(async () => {
+    variants = await startIssuerVariants();
+    const pki = throwAwayCertificate('doctor-public');
+    mockPublicRoots.push(pki.ca);
+    trusted = await TestIssuer.start(pki.cert, pki.key);
+  });
+
+  afterAll(async () => {
+    await trusted?.stop();
+    await variants?.stop();
+  });
+
+  test('every check passes: exit 0', async () => {
+    const { code, stdout, stderr } = await cli(['doctor', '--template', doctorTemplate({ Dex: `${trusted.origin}/dex` })]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe([
+      `Dex (Dex-idp) at Stack/Dex/Resource: "${trusted.origin}/dex"`,
+      `  PASS serviceAccountIssuer: "${trusted.origin}/dex" is not an EKS service-account issuer (those are https://oidc.eks.<region>.amazonaws.com/id/<ID>)`,
+      `  PASS discovery: read "${trusted.origin}/dex/.well-known/openid-configuration"`,
+      '  PASS certificate: the certificate of "127.0.0.1:' + trusted.port + '" is publicly trusted (Node\'s public roots, not NODE_EXTRA_CA_CERTS)',
+      `  PASS issuer: the discovery document names issuer "${trusted.origin}/dex", as configured`,
+      '  PASS signingAlgorithms: id_token_signing_alg_values_supported includes RS256',
+      `  PASS jwksUri: read "${trusted.origin}/dex/jwks"`,
+      `  PASS signingKeys: 1 of 1 key: kid "${trusted.kid}" (kty "RSA", alg "RS256", use "sig") is an RSA key usable for RS256`,
+      '',
+      '1 provider: 1 passed.',
+      '',
+    ].join('\n'));
+  });
+
+  test('the correct issuer trusted only through --ca-file: "EKS will refuse it", exit 1; --ca-file reported as used', async () => {
+    const doctored = doctorTemplate({ Correct: `${variants.origin}/correct` });
+    const { code, stdout, stderr } = await cli(['doctor', '--template', doctored, '--ca-file', variants.caPath]);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    expect(stdout).toContain('  FAIL certificate: EKS will refuse it: the certificate is not publicly trusted (');
+    expect(stdout).toContain('       fix: Serve the issuer with a certificate from a public CA');
+    expect(stdout).toContain('  note: the CA file was used for some requests; EKS has no such setting and trusts public CAs only');
+    expect(stdout).toMatch(/\n\n1 provider: 1 failed\. --ca-file was used: a certificate it validates is one EKS will refuse\.\n$/);
+
+    const json = await cli(['doctor', '--template', doctored, '--ca-file', variants.caPath, '--json']);
+    const output: DoctorOutput = JSON.parse(json.stdout);
+    expect(json.code).toBe(1);
+    expect(output).toMatchObject({ schemaVersion: 1, verdict: 'failed', exitCode: 1, caFile: 'used' });
+    expect(output.providers[0]).toMatchObject({ logicalId: 'Correct', identityProviderConfigName: 'Correct-idp', path: 'Stack/Correct/Resource', issuerUrl: `${variants.origin}/correct`, verdict: 'failed', caFileUsed: true });
+    expect(verdicts(output.providers[0])).toEqual({
+      serviceAccountIssuer: 'pass', discovery: 'pass', certificate: 'fail', issuer: 'pass', signingAlgorithms: 'pass', jwksUri: 'pass', signingKeys: 'pass',
+    });
+  });
+
+  test('without --ca-file: the certificate fails and nothing else is read, exit 1', async () => {
+    const { code, stdout } = await cli(['doctor', '--template', doctorTemplate({ Correct: `${variants.origin}/correct` }), '--json']);
+    expect(code).toBe(1);
+    const output: DoctorOutput = JSON.parse(stdout);
+    expect(output.caFile).toBe('not-given');
+    expect(verdicts(output.providers[0])).toEqual({
+      serviceAccountIssuer: 'pass', discovery: 'fail', certificate: 'fail', issuer: 'skip', signingAlgorithms: 'skip', jwksUri: 'skip', signingKeys: 'skip',
+    });
+  });
+
+  test('several variants: a verdict for each; --ca-file given but not needed says so', async () => {
+    const doctored = doctorTemplate({ Slash: `${variants.origin}/slash`, Ec: `${variants.origin}/jwksEc`, Spoiled: `${variants.origin}/jwksSpoiled`, Dex: `${trusted.origin}/dex` });
+    const { code, stdout } = await cli(['doctor', '--template', doctored, '--ca-file', variants.caPath, '--json']);
+    expect(code).toBe(1);
+    const output: DoctorOutput = JSON.parse(stdout);
+    expect(output.providers.map(p => [p.logicalId, p.verdict, p.checks.filter(c => c.verdict === 'fail').map(c => c.name)])).toEqual([
+      ['Slash', 'failed', ['certificate', 'issuer']],
+      ['Ec', 'failed', ['certificate', 'signingKeys']],
+      ['Spoiled', 'failed', ['certificate', 'signingKeys']],
+      ['Dex', 'passed', []],
+    ]);
+    const dexOnly = await cli(['doctor', '--template', doctored, '--provider', 'Stack/Dex', '--ca-file', variants.caPath]);
+    expect(dexOnly.code).toBe(0);
+    expect(dexOnly.stdout).toMatch(/\n\n1 provider: 1 passed\. --ca-file was given but not needed: every certificate met was publicly trusted\.\n$/);
+  });
+
+  test('an issuer known only at deploy time: not checked, exit 3; beside a checked one, the checked one decides', async () => {
+    const deployTime = { 'Fn::GetAtt': ['Pool', 'ProviderURL'] };
+    const { code, stdout } = await cli(['doctor', '--template', doctorTemplate({ Pool: deployTime }), '--json']);
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout)).toMatchObject({ verdict: 'not-checked', exitCode: 3, providers: [{ logicalId: 'Pool', verdict: 'not-checked' }] });
+    expect((await cli(['doctor', '--template', doctorTemplate({ Pool: deployTime, Dex: `${trusted.origin}/dex` })])).code).toBe(0);
+  });
+
+  test('the cluster\'s own service-account issuer: exit 1, nothing fetched', async () => {
+    const { code, stdout } = await cli(['doctor', '--template', doctorTemplate({ Irsa: 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' })]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('  FAIL serviceAccountIssuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE" is an EKS cluster\'s service-account (IRSA) issuer');
+  });
+
+  test.each<[string, string[], RegExp]>([
+    ['no --template', ['doctor'], /^--template <file> is required$/],
+    ['a provider of no name', ['doctor', '--template', '<template>', '--provider', 'Nope'], /^no provider "Nope" in ".*"; it has Correct$/],
+    ['a missing CA file', ['doctor', '--template', '<template>', '--ca-file', '/nonexistent/ca.pem'], /^cannot read the CA file "\/nonexistent\/ca.pem": ENOENT/],
+    ['a CA file without a certificate', ['doctor', '--template', '<template>', '--ca-file', '<not pem>'], /^the CA file ".*" holds no PEM certificate/],
+    ['a token given to doctor', ['doctor', '--template', '<template>', '--token', 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln'], /^unknown option "--token"$/],
+    ['not a template', ['doctor', '--template', '<not json>'], /^the template ".*" is not JSON/],
+  ])('a usage error: %s, exit 2, a JSON document too', async (_, args, error) => {
+    const paths: Record<string, string> = {
+      '<template>': doctorTemplate({ Correct: `${variants.origin}/correct` }), '<not pem>': file('not.pem', 'hello'), '<not json>': file('not.json', '{'),
+    };
+    const argv = args.map(a => paths[a] ?? a);
+    const { code, stdout, stderr } = await cli(argv);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/^cdk-eks-oidc: .*\nRun cdk-eks-oidc --help for how to use it\.\n$/);
+    const json = await cli([...argv, '--json']);
+    expect(json.code).toBe(2);
+    const output = JSON.parse(json.stdout);
+    expect(output).toEqual({ schemaVersion: 1, verdict: 'usage-error', exitCode: 2, providers: [], error: expect.stringMatching(error) });
+  });
+
+  test('strings from the network are escaped for a terminal, in text and in JSON', async () => {
+    const doctored = doctorTemplate({ Escape: `${variants.origin}/escape` });
+    for (const json of [[], ['--json']]) {
+      const { stdout } = await cli(['doctor', '--template', doctored, '--ca-file', variants.caPath, ...json]);
+      expect(stdout).not.toMatch(UNSAFE);
+      const text = json.length > 0 ? JSON.parse(stdout).providers[0].checks.find((c: { name: string }) => c.name === 'issuer').message : stdout;
+      expect(text).toContain('\\u001b[2J\\u202egnp.exe');
+    }
+  });
+
+  test('the help: the exit codes and the JSON schema', async () => {
+    const { code, stdout } = await cli(['doctor', '--help']);
+    expect(code).toBe(0);
+    for (const line of ['Usage: cdk-eks-oidc doctor --template <file> [--provider <name>] [--ca-file <pem file>] [--json]', '  0  no check failed',
+      '  1  a check failed', '  2  a usage error, or input that cannot be read', '  3  no provider could be checked', '"schemaVersion": 1', '"caFile": "not-given" | "used" | "not-used"']) {
+      expect(stdout).toContain(line);
+    }
+  });
+
+  describe('explain with the issuer\'s keys: --jwks <file> or --fetch-keys', () => {
+    let keysTemplate: string;
+    let issuerUrl: string;
+    let privateIssuer: TestIssuer;
+    let privateUrl: string;
+    const mint = (issuer: TestIssuer, url: string, extra: object = {}) => issuer.mint({ iss: url, aud: 'kubernetes', sub: 'alice', ...extra });
+
+    beforeAll(async () => {
+      issuerUrl = `${trusted.origin}/keys`;
+      privateIssuer = await TestIssuer.start(variants.issuerCert.cert, variants.issuerCert.key);
+      privateUrl = `${privateIssuer.origin}/private`;
+      keysTemplate = doctorTemplate({ Trusted: issuerUrl, Private: privateUrl });
+    });
+
+    afterAll(async () => {
+      await privateIssuer?.stop();
+    });
+
+    const jwksOf = (url: string) => fetchJwks(url, { caFile: variants.caFile });
+
+    test('--jwks: a token signed by the issuer is accepted, signatureChecked; the JSON says so', async () => {
+      const jwks = file('trusted.jwks.json', await jwksOf(issuerUrl));
+      const token = mint(trusted, issuerUrl);
+      const { code, stdout, stderr } = await cli(['explain', '--template', keysTemplate, '--provider', 'Trusted', '--token', token, '--jwks', jwks]);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/\n\nThe signature is checked with the issuer's keys given, as kube-apiserver checks it \(alg RS256, the kid, the signature\)\.\n$/);
+      const output: ExplainOutput = JSON.parse((await cli(['explain', '--template', keysTemplate, '--provider', 'Trusted', '--token', token, '--jwks', jwks, '--json'])).stdout);
+      expect(output).toMatchObject({ schemaVersion: 1, verdict: 'accepted', signatureChecked: true, providers: [{ verdict: 'accepted', signatureChecked: true }] });
+    });
+
+    test('--jwks: a tampered token, a wrong kid, HS256 and alg none are refused, exit 1, with the keys on offer and no signature printed', async () => {
+      const jwks = file('trusted2.jwks.json', await jwksOf(issuerUrl));
+      const valid = mint(trusted, issuerUrl);
+      const [header, payload, signature] = valid.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const tokens = {
+        tampered: `${header}.${encode({ ...claims, sub: 'admin' })}.${signature}`,
+        wrongKid: trusted.sign(`${encode({ alg: 'RS256', kid: 'rotated' })}.${payload}`),
+        hs256: `${encode({ alg: 'HS256', kid: trusted.kid })}.${payload}.${signature}`,
+        none: `${encode({ alg: 'none' })}.${payload}.`,
+      };
+      const expected = {
+        tampered: 'it does not verify with the key of that kid',
+        wrongKid: `the issuer's JWKS has no key with that kid. It offers 1 key: kid "${trusted.kid}"`,
+        hs256: 'alg (header): found "HS256", expected "RS256"',
+        none: 'alg (header): found "none", expected "RS256"',
+      };
+      for (const [name, token] of Object.entries(tokens)) {
+        const { code, stdout } = await cli(['explain', '--template', keysTemplate, '--provider', 'Trusted', '--token', token, '--jwks', jwks]);
+        expect([name, code]).toEqual([name, 1]);
+        expect(stdout).toContain(expected[name as keyof typeof expected]);
+        for (const secret of secretsOf(token)) expect(stdout).not.toContain(secret);
+      }
+      // Without keys the tampered token reads as accepted, and the output says the signature is not checked.
+      const unchecked = await cli(['explain', '--template', keysTemplate, '--provider', 'Trusted', '--token', tokens.tampered, '--json']);
+      expect(JSON.parse(unchecked.stdout)).toMatchObject({ verdict: 'accepted', signatureChecked: false, providers: [{ signatureChecked: false }] });
+    });
+
+    test('--fetch-keys: each provider\'s keys from its issuer; a privately signed one only with --ca-file', async () => {
+      const token = mint(privateIssuer, privateUrl);
+      const withCa = await cli(['explain', '--template', keysTemplate, '--token', token, '--fetch-keys', '--ca-file', variants.caPath, '--json']);
+      expect(withCa.code).toBe(0);
+      const output: ExplainOutput = JSON.parse(withCa.stdout);
+      expect(output.providers.map(p => [p.logicalId, p.verdict, p.signatureChecked])).toEqual([['Trusted', 'refused', true], ['Private', 'accepted', true]]);
+      const withoutCa = await cli(['explain', '--template', keysTemplate, '--provider', 'Private', '--token', token, '--fetch-keys', '--json']);
+      expect(withoutCa.code).toBe(3);
+      expect(JSON.parse(withoutCa.stdout).providers[0]).toMatchObject({
+        verdict: 'not-judged', notJudged: expect.stringMatching(/^the issuer's keys cannot be fetched \(--fetch-keys\): cannot read .*the certificate is not issued by a publicly trusted CA/),
+      });
+    });
+
+    test.each<[string, string[], RegExp]>([
+      ['both ways of giving keys', ['--jwks', '<jwks>', '--fetch-keys'], /^give the keys in one way: --jwks <file> or --fetch-keys$/],
+      ['--ca-file without --fetch-keys', ['--ca-file', '<ca>'], /^--ca-file is for --fetch-keys: give both, or neither$/],
+      ['a JWKS that is no JSON', ['--jwks', '<not json>'], /^the JWKS ".*" is not JSON: .*Give the key set the issuer's jwks_uri serves/],
+      ['a JWKS over 1 MiB', ['--jwks', '<huge>'], /^the JWKS ".*" is larger than 1 MiB, the most read: /],
+      ['a missing JWKS', ['--jwks', '/nonexistent.json'], /^cannot read the JWKS "\/nonexistent.json": ENOENT/],
+    ])('a usage error: %s, exit 2', async (_, args, error) => {
+      const paths: Record<string, string> = {
+        '<jwks>': file('k.json', '{"keys":[]}'), '<ca>': variants.caPath, '<not json>': file('k2.json', 'keys'), '<huge>': file('k3.json', `{"keys":[],"x":"${'x'.repeat(1024 * 1024)}"}`),
+      };
+      const { code, stdout } = await cli(['explain', '--template', keysTemplate, '--token', mint(trusted, issuerUrl), '--json', ...args.map(a => paths[a] ?? a)]);
+      expect(code).toBe(2);
+      expect(JSON.parse(stdout).error).toMatch(error);
+    });
+
+    test('a JWKS kube-apiserver cannot decode: every token refused, exit 1', async () => {
+      const jwks = file('spoiled.json', JSON.stringify({ keys: [{ kty: 'AKP', kid: 'pq' }] }));
+      const { code, stdout } = await cli(['explain', '--template', keysTemplate, '--provider', 'Trusted', '--token', mint(trusted, issuerUrl), '--jwks', jwks]);
+      expect(code).toBe(1);
+      expect(stdout).toContain('kube-apiserver cannot decode the issuer\'s JWKS, so it refuses every token: go-jose refuses its key #1 (kid \"pq\")');
+    });
+  });
 });

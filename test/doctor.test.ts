@@ -1,124 +1,28 @@
 // `doctor` against HTTPS issuers on 127.0.0.1, signed by a throw-away CA (as test/e2e/pki.ts's) that
 // the test trusts only through the caFile option: EKS would refuse every one of them, and the
 // doctor must say so while still checking the rest through the CA file.
-import { execFileSync } from 'child_process';
-import { generateKeyPairSync } from 'crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { IncomingMessage, ServerResponse } from 'http';
-import { createServer, Server } from 'https';
-import { AddressInfo, Socket } from 'net';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { Socket } from 'net';
 import { OidcIssuer } from './e2e/oidc-issuer';
-import { doctor, DoctorError, DoctorReport, fetchJwks, formatDoctorReports } from '../src/cli/doctor';
+import { DISCOVERY, startIssuerVariants, IssuerVariants } from './issuer-variants';
+import { UsageError } from '../src/cli/arguments';
+import { doctor, DoctorReport, fetchJwks } from '../src/cli/doctor';
+import { doctorOutput, doctorTextOf } from '../src/cli/output';
 import { MAX_JWKS_BYTES, verifySignature } from '../src/private/jwks';
 
 jest.setTimeout(30_000);
 
-const DISCOVERY = '/.well-known/openid-configuration';
 /** doctor's default: the machine may be busy, and only the slow variant needs a short one. */
 const TIMEOUT_MS = 10_000;
 const SLOW_TIMEOUT_MS = 400;
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
 
-let dir: string;
+let servers: IssuerVariants;
 let issuerCert: { cert: Buffer; key: Buffer };
 let caFile: string;
-const servers: Server[] = [];
 /** Sockets of the slow and huge variants, to show the doctor closed them. */
-const held: Socket[] = [];
+let held: Socket[];
 let origin: string;
 let expiredOrigin: string;
 let selfSignedOrigin: string;
-
-/** The issuer variants, by first path segment. */
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'https://x');
-  const [, variant, ...rest] = url.pathname.split('/');
-  const base = `https://${req.headers.host}/${variant}`;
-  const path = `/${rest.join('/')}`;
-  const json = (body: unknown) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
-  };
-  const discovery = (overrides: object = {}) => json({
-    issuer: base, jwks_uri: `${base}/jwks`, id_token_signing_alg_values_supported: ['RS256'], response_types_supported: ['id_token'], ...overrides,
-  });
-  const keys = { keys: [{ ...rsa, kid: 'k1', alg: 'RS256', use: 'sig' }] };
-  switch (variant) {
-    case 'slow':
-      held.push(req.socket);
-      return; // never answers
-    case 'huge':
-      if (path !== DISCOVERY) break;
-      held.push(req.socket);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      // A body without end, until the client hangs up (at most 64 MiB).
-      let written = 0;
-      const more = () => {
-        while (written < 64 * MAX_JWKS_BYTES && !res.destroyed) {
-          written += 65536;
-          if (!res.write(`${'x'.repeat(65535)}\n`)) return res.once('drain', more);
-        }
-        return res.end();
-      };
-      return void more();
-    case 'hugeDeclared':
-      if (path !== DISCOVERY) break;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * MAX_JWKS_BYTES) });
-      return void res.write('{');
-    case 'loop':
-      res.writeHead(302, { location: path === DISCOVERY ? `/${variant}/elsewhere` : `/${variant}${DISCOVERY}` });
-      return void res.end();
-    case 'chain': { // seven redirects: DISCOVERY, /r1, ..., /r6, then the document
-      const hop = path === DISCOVERY ? 0 : Number(path.slice(2));
-      if (hop < 7) return void res.writeHead(302, { location: `/${variant}/r${hop + 1}` }).end();
-      return discovery();
-    }
-    case 'toHttp':
-      return void res.writeHead(301, { location: `http://${req.headers.host}/correct${DISCOVERY}` }).end();
-    case 'nodiscovery':
-      break;
-    case 'slash':
-      if (path === DISCOVERY) return discovery({ issuer: `${base}/` });
-      if (path === '/jwks') return json(keys);
-      break;
-    case 'escape':
-      if (path === DISCOVERY) return discovery({ issuer: `${base}\u001b[2J\u202Egnp.exe` });
-      break;
-    case 'hs256':
-      if (path === DISCOVERY) return discovery({ id_token_signing_alg_values_supported: ['HS256'] });
-      if (path === '/jwks') return json(keys);
-      break;
-    case 'jwks404':
-      if (path === DISCOVERY) return discovery();
-      break;
-    case 'jwksEmpty':
-      if (path === DISCOVERY) return discovery();
-      if (path === '/jwks') return json({ keys: [] });
-      break;
-    case 'jwksSpoiled':
-      if (path === DISCOVERY) return discovery();
-      if (path === '/jwks') return json({ keys: [{ kty: 'AKP', kid: 'pq', alg: 'ML-DSA-44' }, ...keys.keys] });
-      break;
-    case 'jwksEc':
-      if (path === DISCOVERY) return discovery();
-      if (path === '/jwks') return json({ keys: [{ ...ec, kid: 'e1', alg: 'ES256', use: 'sig' }] });
-      break;
-    default: // correct
-      if (path === DISCOVERY) return discovery();
-      if (path === '/jwks') return json(keys);
-  }
-  res.writeHead(404).end();
-}
-
-async function serve(cert: Buffer, key: Buffer): Promise<string> {
-  const server = createServer({ cert, key }, handle);
-  servers.push(server);
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** A template of one identity provider per issuer URL, by logical id. */
 function template(issuers: { [logicalId: string]: unknown }, extra: object = {}): object {
@@ -147,32 +51,12 @@ function expectBounded(reports: DoctorReport[], timeoutMs: number): void {
 }
 
 beforeAll(async () => {
-  // A throw-away CA as test/e2e/pki.ts makes one, with EC keys (RSA key generation is slow on a busy machine).
-  dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-doctor-'));
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  openssl('req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=cdk-eks-oidc-doctor-test-ca');
-  for (const [name, days] of [['issuer', '1'], ['expired', '-1']]) {
-    // expired: notAfter a day before notBefore, which is now
-    openssl('req', ...ecKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', days, '-extfile', 'san.ext');
-  }
-  openssl('req', '-x509', ...ecKey, '-keyout', 'self.key', '-out', 'self.crt', '-days', '1', '-subj', '/CN=self', '-addext', 'subjectAltName=IP:127.0.0.1');
-  const file = (name: string) => readFileSync(join(dir, name));
-  caFile = file('ca.crt').toString();
-  issuerCert = { cert: file('issuer.crt'), key: file('issuer.key') };
-  origin = await serve(issuerCert.cert, issuerCert.key);
-  expiredOrigin = await serve(file('expired.crt'), file('expired.key'));
-  selfSignedOrigin = await serve(file('self.crt'), file('self.key'));
+  servers = await startIssuerVariants();
+  ({ issuerCert, caFile, held, origin, expiredOrigin, selfSignedOrigin } = servers);
 });
 
 afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise(resolve => server.close(resolve));
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await servers?.stop();
 });
 
 describe('doctor, through the CA file', () => {
@@ -203,7 +87,7 @@ describe('doctor, through the CA file', () => {
       ['/correct/jwks', 'public roots', undefined],
       ['/correct/jwks', 'public roots and the CA file', 200],
     ]);
-    expect(formatDoctorReports([report])).toContain('note: the CA file was used for some requests; EKS has no such setting and trusts public CAs only');
+    expect(doctorTextOf(doctorOutput([report], true))).toContain('note: the CA file was used for some requests; EKS has no such setting and trusts public CAs only');
   });
 
   test('the document\'s issuer has a trailing "/"', () => {
@@ -367,7 +251,7 @@ describe('doctor without the network', () => {
     for (const provider of ['other', 'other-idp', 'Stack/other/Resource', 'Stack/other']) {
       expect((await doctor(doc, { provider })).map(r => r.logicalId)).toEqual(['other']);
     }
-    await expect(doctor(doc, { provider: 'nope' })).rejects.toThrow(new DoctorError('no provider "nope" in the template; it has irsa, other'));
+    await expect(doctor(doc, { provider: 'nope' })).rejects.toThrow(new UsageError('no provider "nope" in the template; it has irsa, other'));
     await expect(doctor({ Resources: {} })).rejects.toThrow('the template has no AWS::EKS::IdentityProviderConfig');
   });
 });

@@ -26,7 +26,7 @@ afterEach(() => {
 describe('accepted tokens: the user and groups', () => {
   test('the default claim and prefix', () => {
     expect(explain(jwt())).toEqual({
-      accepted: true, username: `${ISSUER}#alice`, groups: [], problems: [], issuer: ISSUER, expiresAt: new Date((SECONDS + 600) * 1000).toISOString(),
+      accepted: true, signatureChecked: false, username: `${ISSUER}#alice`, groups: [], problems: [], issuer: ISSUER, expiresAt: new Date((SECONDS + 600) * 1000).toISOString(),
     });
   });
 
@@ -128,6 +128,7 @@ describe('TokenJudge: the same judgement without a construct or an app', () => {
     }
     expect(judge.explain(jwt({ groups: ['a', 'b'] }))).toEqual({
       accepted: true,
+      signatureChecked: false,
       username: `${ISSUER}#alice`,
       groups: ['oidc:a', 'oidc:b'],
       problems: [],

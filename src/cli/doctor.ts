@@ -9,6 +9,7 @@
 import { IncomingMessage } from 'http';
 import { request, RequestOptions } from 'https';
 import { createSecureContext, rootCertificates, SecureContext } from 'tls';
+import { providersOf, TemplateProvider } from './template';
 import { escapeForTerminal } from '../private/errors';
 import { describeKeys, MAX_JWKS_BYTES, quoted, readKeySet, SIGNING_ALGORITHM } from '../private/jwks';
 
@@ -16,6 +17,8 @@ import { describeKeys, MAX_JWKS_BYTES, quoted, readKeySet, SIGNING_ALGORITHM } f
 export interface DoctorOptions {
   /** Only the provider of this logical id, configuration name or construct path. @default - every provider */
   readonly provider?: string;
+  /** The template's file, for messages. @default - "the template" */
+  readonly templateFile?: string;
   /**
    * PEM text of a CA to read the issuer through when its certificate is not publicly trusted (a
    * private issuer in a test). The certificate check still fails: EKS trusts public CAs only.
@@ -75,7 +78,7 @@ export interface DoctorReport {
   readonly fetches: DoctorFetch[];
 }
 
-/** A template or selection the doctor cannot work with. */
+/** An issuer whose keys `fetchJwks` cannot get. */
 export class DoctorError extends Error {
   constructor(message: string) {
     super(escapeForTerminal(message));
@@ -110,16 +113,18 @@ const CERTIFICATE_ERRORS: { [code: string]: string } = {
 };
 
 /**
- * Checks the issuer of each identity provider of a synthesized template (or the one chosen),
- * from the network, as EKS will when it associates it.
+ * Checks the issuer of each identity provider of a synthesized template (or the one chosen, as
+ * `explain` chooses it: template.ts's `providersOf`), from the network, as EKS will when it
+ * associates it.
  *
  * @param template the template, parsed (cdk.out/<stack>.template.json)
- * @throws DoctorError when the template has no provider, or none of the name chosen
+ * @throws UsageError when the template is none, has no provider, or none of the name chosen
  */
-export async function doctor(template: object, options: DoctorOptions = {}): Promise<DoctorReport[]> {
-  const resources = resourcesOf(template);
-  const chosen = selectProviders(resources, options.provider);
-  return Promise.all(chosen.map(([logicalId, resource]) => checkProvider(logicalId, resource, resources, options)));
+export async function doctor(template: unknown, options: DoctorOptions = {}): Promise<DoctorReport[]> {
+  const chosen = providersOf(template, options.templateFile, options.provider);
+  // providersOf has checked that Resources, when there are any, are an object.
+  const resources: { [logicalId: string]: any } = (template as { Resources?: { [logicalId: string]: any } }).Resources ?? {};
+  return Promise.all(chosen.map(provider => checkProvider(provider, resources, options)));
 }
 
 /**
@@ -148,34 +153,6 @@ export async function fetchJwks(issuerUrl: string, options: Omit<DoctorOptions, 
   return keys.outcome.body;
 }
 
-/** The providers of a template that the option chooses, as `explain` chooses them. */
-export function selectProviders(resources: { [logicalId: string]: any }, provider?: string): [string, any][] {
-  const configs = Object.entries(resources).filter(([, r]) => r?.Type === 'AWS::EKS::IdentityProviderConfig');
-  if (configs.length === 0) throw new DoctorError('the template has no AWS::EKS::IdentityProviderConfig');
-  const chosen = configs.filter(([logicalId, r]) => provider === undefined
-    || [logicalId, r.Properties?.IdentityProviderConfigName, r.Metadata?.['aws:cdk:path']].includes(provider)
-    || r.Metadata?.['aws:cdk:path'] === `${provider}/Resource`);
-  if (chosen.length === 0) throw new DoctorError(`no provider ${JSON.stringify(provider)} in the template; it has ${configs.map(([id]) => JSON.stringify(id).slice(1, -1)).join(', ')}`);
-  return chosen;
-}
-
-/** The reports as text for a terminal: one line per check. */
-export function formatDoctorReports(reports: readonly DoctorReport[]): string {
-  return reports.map(report => {
-    const name = report.identityProviderConfigName ? ` (${report.identityProviderConfigName})` : '';
-    const title = escapeForTerminal(JSON.stringify(`${report.logicalId}${name}${report.path ? ` at ${report.path}` : ''}`).slice(1, -1));
-    const lines = report.checks.map(c => `  ${c.verdict.toUpperCase().padEnd(4)} ${c.name}: ${c.message}${c.fix ? `\n       fix: ${c.fix}` : ''}`);
-    const note = report.caFileUsed ? ['  note: the CA file was used for some requests; EKS has no such setting and trusts public CAs only'] : [];
-    return [`${title}${report.issuerUrl !== undefined ? ` ${shownUrl(report.issuerUrl)}` : ''}`, ...lines, ...note].join('\n');
-  }).join('\n\n');
-}
-
-function resourcesOf(template: object): { [logicalId: string]: any } {
-  const resources = (template as any)?.Resources;
-  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) throw new DoctorError('the template has no Resources');
-  return resources;
-}
-
 class Checks {
   readonly list: DoctorCheck[] = [];
   add(name: string, verdict: DoctorVerdict, message: string, fix = ''): void {
@@ -186,24 +163,27 @@ class Checks {
   }
 }
 
-async function checkProvider(logicalId: string, resource: any, resources: { [id: string]: any }, options: DoctorOptions): Promise<DoctorReport> {
-  const name = resource.Properties?.IdentityProviderConfigName;
-  const path = resource.Metadata?.['aws:cdk:path'];
-  const base = { logicalId, identityProviderConfigName: typeof name === 'string' ? name : undefined, path: typeof path === 'string' ? path : undefined };
+async function checkProvider(provider: TemplateProvider, resources: { [id: string]: any }, options: DoctorOptions): Promise<DoctorReport> {
+  const { logicalId, identityProviderConfigName, path } = provider;
+  const base = { logicalId, identityProviderConfigName, path };
   const checks = new Checks();
   const fetches: DoctorFetch[] = [];
   const network = ['discovery', 'certificate', 'issuer', 'signingAlgorithms', 'jwksUri', 'signingKeys'];
-  const issuerUrl = resource.Properties?.Oidc?.IssuerUrl;
+  const issuerUrl = provider.issuerUrlValue;
 
   if (typeof issuerUrl !== 'string') {
     const clusterIssuer = serviceAccountIssuerAttribute(issuerUrl, resources);
     if (clusterIssuer !== undefined) {
       checks.add('serviceAccountIssuer', 'fail', `the issuer URL is made of ${clusterIssuer}: the cluster's own service-account issuer, which EKS refuses `
         + '("cannot be same as OpenID Connect (OIDC) issuer URL")', 'Use the issuer of your identity provider (Entra ID, Okta, Keycloak, ...), not the cluster\'s');
-    } else {
+    } else if (typeof issuerUrl === 'object' && issuerUrl !== null && !Array.isArray(issuerUrl)) {
       checks.add('serviceAccountIssuer', 'skip', 'the issuer URL is resolved by CloudFormation at deploy time');
+    } else {
+      // A template of the wrong shape (no Oidc, an IssuerUrl that is a number, ...): explain says the same.
+      checks.add('serviceAccountIssuer', 'skip', `the template gives no issuer URL (${provider.notJudged ?? 'Oidc.IssuerUrl is not a string'})`);
     }
-    checks.skipAll(network, 'the issuer URL is resolved by CloudFormation at deploy time: nothing to fetch');
+    checks.skipAll(network, typeof issuerUrl === 'object' && issuerUrl !== null && !Array.isArray(issuerUrl)
+      ? 'the issuer URL is resolved by CloudFormation at deploy time: nothing to fetch' : 'there is no issuer URL to fetch');
     return { ...base, checks: checks.list, caFileUsed: false, fetches };
   }
 

@@ -3,11 +3,12 @@
 // classes. Here are the table of commands and what they share: help, usage errors (exit code 2,
 // and a JSON document with --json), and a reader that closes standard output early.
 import { Command, helpOf, parseArguments, shownArgument, UsageError, wantsHelp } from './arguments';
+import { DOCTOR } from './doctor-command';
 import { EXPLAIN } from './explain';
 import { jsonOf, terminalText, usageErrorOutput } from './output';
 
 /** The commands: a new command is one more entry. */
-const COMMANDS: readonly Command[] = [EXPLAIN];
+const COMMANDS: readonly Command[] = [EXPLAIN, DOCTOR];
 
 /** Runs the command line (without `node` and the script); returns the exit code. Never throws. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,8 +1,11 @@
 // Reading the inputs: a file or standard input, a little at a time and never more than a cap, so
 // that `--template /dev/zero` stops instead of growing until the process aborts. Text must be
 // UTF-8 (a BOM is dropped); UTF-16 and a token's "Bearer " prefix get a hint.
+import { X509Certificate } from 'crypto';
 import { closeSync, openSync, readSync } from 'fs';
+import { createSecureContext } from 'tls';
 import { looksLikeToken, shownArgument, UsageError } from './arguments';
+import { MAX_JWKS_BYTES } from '../private/jwks';
 
 const MIB = 1024 * 1024;
 
@@ -31,6 +34,56 @@ interface Input {
 
 const TEMPLATE_CAP = 'CloudFormation refuses templates over 1 MB';
 const TOKEN_CAP = 'kube-apiserver refuses request headers over 1 MiB, so a longer token never logs in';
+
+/**
+ * The largest JWKS read (--jwks): the cap of the signature check (private/jwks.ts), which reads no
+ * more of an issuer either.
+ */
+export const MAX_JWKS_FILE_BYTES = MAX_JWKS_BYTES;
+const JWKS_CAP = 'the signature check reads at most 1 MiB of an issuer\'s keys (an issuer publishes a few keys, some KiB)';
+
+/** The largest CA file read (--ca-file): a CA bundle of every public root is some 200 KiB. */
+export const MAX_CA_FILE_BYTES = MIB;
+const CA_FILE_CAP = 'a bundle of every public CA is some 200 KiB';
+
+/**
+ * The JWKS of the file (--jwks), as text: a usage error when it cannot be read or is not JSON. JSON
+ * that kube-apiserver cannot decode as a key set is the signature check's to say (every token is
+ * then refused, as in the cluster).
+ */
+export function readJwks(path: string): string {
+  const input = { what: 'the JWKS', path, maxBytes: MAX_JWKS_FILE_BYTES, why: JWKS_CAP };
+  const text = textOf(readInput(input), input);
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`the JWKS ${shownArgument(path)} is not JSON: ${String((error as Error).message).replace(/, "[\s\S]*$/, '')}. `
+      + 'Give the key set the issuer\'s jwks_uri serves (its discovery document names it), or use --fetch-keys');
+  }
+  return text;
+}
+
+/** The PEM certificates of the CA file (--ca-file): a usage error when it cannot be read or holds none. */
+export function readCaFile(path: string): string {
+  const input = { what: 'the CA file', path, maxBytes: MAX_CA_FILE_BYTES, why: CA_FILE_CAP };
+  const text = textOf(readInput(input), input);
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new UsageError(`the CA file ${shownArgument(path)} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new UsageError(`the CA file ${shownArgument(path)}: its certificate #${i + 1} cannot be read (not a PEM X.509 certificate)`);
+    }
+  });
+  try {
+    // As the doctor will use it: Node's public roots and these.
+    createSecureContext({ ca: blocks });
+  } catch {
+    throw new UsageError(`the CA file ${shownArgument(path)} cannot be used as a trust store`);
+  }
+  return blocks.join('\n');
+}
 
 /** The template of the file, parsed: a usage error when it cannot be read or is not JSON. */
 export function readTemplate(path: string): unknown {

@@ -1,6 +1,6 @@
-// The identity providers of a synthesized template, as `explain` reads them: each
+// The identity providers of a synthesized template, as `explain` and `doctor` read them: each
 // AWS::EKS::IdentityProviderConfig, its names, and its OIDC settings when the template gives them
-// literally. A template is JSON from anywhere: nothing in it is trusted to have the right shape.
+// literally. One selection rule for every command. A template is JSON from anywhere: nothing in it is trusted to have the right shape.
 import { shownArgument, UsageError } from './arguments';
 import { describe } from '../private/js-types';
 
@@ -24,6 +24,12 @@ export interface TemplateProvider {
   readonly settings?: LiteralSettings;
   /** Why it cannot be judged: a deploy-time value, or a template of the wrong shape. */
   readonly notJudged?: string;
+  /**
+   * Its Oidc.IssuerUrl as the template gives it: a string, a CloudFormation function resolved at
+   * deploy time, or anything else (a template is JSON from anywhere). `doctor` reads it alone,
+   * whatever the other settings are.
+   */
+  readonly issuerUrlValue?: unknown;
 }
 
 const TYPE = 'AWS::EKS::IdentityProviderConfig';
@@ -34,23 +40,26 @@ const MAX_LISTED = 20;
  * The providers of the template, or only the one of the name given (its logical id,
  * configuration name or construct path). A usage error when the template is not one, has no
  * provider, or none of that name.
+ *
+ * @param file the template's file, for messages: "the template" when there is none
  */
-export function providersOf(template: unknown, file: string, provider?: string): TemplateProvider[] {
-  if (!isObject(template)) throw new UsageError(`the template ${shownArgument(file)} is ${describe(template)}, not a template (a JSON object)`);
+export function providersOf(template: unknown, file: string | undefined, provider?: string): TemplateProvider[] {
+  const named = file === undefined ? 'the template' : `the template ${shownArgument(file)}`;
+  if (!isObject(template)) throw new UsageError(`${named} is ${describe(template)}, not a template (a JSON object)`);
   const resources = template.Resources;
   if (resources !== undefined && !isObject(resources)) {
-    throw new UsageError(`the template ${shownArgument(file)} has Resources that are ${describe(resources)}, not an object of resources`);
+    throw new UsageError(`${named} has Resources that are ${describe(resources)}, not an object of resources`);
   }
   const configs = Object.entries(resources ?? {}).filter(([, resource]) => isObject(resource) && resource.Type === TYPE)
     .map(([logicalId, resource]) => configOf(logicalId, resource as Record<string, unknown>));
-  if (configs.length === 0) throw new UsageError(`the template ${shownArgument(file)} has no ${TYPE}`);
+  if (configs.length === 0) throw new UsageError(`${named} has no ${TYPE}`);
   const chosen = configs.filter(c => provider === undefined || [c.logicalId, c.identityProviderConfigName, c.path].includes(provider)
     || c.path === `${provider}/Resource`);
   if (chosen.length === 0) {
     const ids = configs.map(c => (c.logicalId === '' ? '""' : c.logicalId));
-    throw new UsageError(`no provider ${shownArgument(provider ?? '')} in ${shownArgument(file)}; it has ${listed(ids, ', ')}`);
+    throw new UsageError(`no provider ${shownArgument(provider ?? '')} in ${file === undefined ? 'the template' : shownArgument(file)}; it has ${listed(ids, ', ')}`);
   }
-  return chosen.map(({ properties, ...names }) => ({ ...names, ...settingsOf(properties) }));
+  return chosen.map(({ properties, ...names }) => ({ ...names, ...settingsOf(properties), issuerUrlValue: issuerUrlOf(properties) }));
 }
 
 /** The names of an IdentityProviderConfig (those that are strings), and its properties. */
@@ -127,6 +136,12 @@ function settingsOf(properties: unknown): { settings: LiteralSettings } | { notJ
       requiredClaims: Object.fromEntries(requiredClaims),
     },
   };
+}
+
+/** Properties.Oidc.IssuerUrl, whatever it is; undefined when the properties have none. */
+function issuerUrlOf(properties: unknown): unknown {
+  const oidc = isObject(properties) ? properties.Oidc : undefined;
+  return isObject(oidc) ? oidc.IssuerUrl : undefined;
 }
 
 /** The first items of a list, and how many more there are: a template may hold millions. */

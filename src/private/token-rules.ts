@@ -96,7 +96,7 @@ class Refusal {
 export function explainToken(settings: TokenSettings, token: string, nowMs: number): TokenExplanation {
   const refusal = new Refusal();
   const refused = (extra: Partial<TokenExplanation> = {}): TokenExplanation =>
-    ({ accepted: false, groups: [], problems: refusal.problems, ...extra });
+    ({ accepted: false, groups: [], problems: refusal.problems, signatureChecked: false, ...extra });
 
   const parts = token.trim().split('.');
   if (parts.length !== 3) {
@@ -160,7 +160,7 @@ export function explainToken(settings: TokenSettings, token: string, nowMs: numb
   }
 
   if (refusal.problems.length > 0) return refused({ expiresAt, issuer });
-  return { accepted: true, username, groups: groups ?? [], problems: [], expiresAt, issuer };
+  return { accepted: true, username, groups: groups ?? [], problems: [], expiresAt, issuer, signatureChecked: false };
 }
 
 /** go-jose's `rawHeader.sanitized` (shared.go): `alg`, `kid` and `nonce` are strings (or null); verify.go:228-235: the algorithm. */
