@@ -385,16 +385,19 @@ func TestGitHubActionsPreset(t *testing.T) {
 	provider := cdkeksoidc.NewOidcIdentityProvider(stack, jsii.String("GitHub"), &cdkeksoidc.OidcIdentityProviderProps{
 		Cluster:  cluster,
 		ClientId: jsii.String("kubernetes"),
-		Issuer:   cdkeksoidc.OidcIssuer_GitHubActions(&cdkeksoidc.GitHubActionsIssuerOptions{Owner: jsii.String("octo-org")}),
+		Issuer:   cdkeksoidc.OidcIssuer_GitHubActions(&cdkeksoidc.GitHubActionsIssuerOptions{OwnerId: jsii.String("1234567"), Owner: jsii.String("octo-org")}),
 	})
 	if got := *provider.IssuerUrl(); got != "https://token.actions.githubusercontent.com" {
 		t.Errorf("IssuerUrl = %q", got)
 	}
 	assertions.Template_FromStack(stack, nil).HasResourceProperties(jsii.String(idpConfig), map[string]interface{}{
 		"Oidc": map[string]interface{}{
-			"IssuerUrl":      "https://token.actions.githubusercontent.com",
-			"UsernameClaim":  "sub",
-			"RequiredClaims": []interface{}{map[string]interface{}{"Key": "repository_owner", "Value": "octo-org"}},
+			"IssuerUrl":     "https://token.actions.githubusercontent.com",
+			"UsernameClaim": "sub",
+			"RequiredClaims": []interface{}{
+				map[string]interface{}{"Key": "repository_owner", "Value": "octo-org"},
+				map[string]interface{}{"Key": "repository_owner_id", "Value": "1234567"},
+			},
 		},
 	})
 }
@@ -435,9 +438,63 @@ func TestKubeconfigForPeopleAndCi(t *testing.T) {
 			t.Errorf("people's kubeconfig lacks %s:\n%s", want, people)
 		}
 	}
-	connection.TokenFile = jsii.String("/tmp/token")
+	connection.Login = cdkeksoidc.KubeconfigLogin_TokenFile(jsii.String("/tmp/token"))
 	if ci := *provider.Kubeconfig(connection); !strings.Contains(ci, `tokenFile: "/tmp/token"`) || strings.Contains(ci, "oidc-login") {
 		t.Errorf("CI kubeconfig:\n%s", ci)
+	}
+}
+
+func TestKubeconfigLoginThroughKubeloginTakesEnumAndListOptions(t *testing.T) {
+	_, stack, cluster := newStack(t)
+	provider := cdkeksoidc.NewOidcIdentityProvider(stack, jsii.String("Okta"), &cdkeksoidc.OidcIdentityProviderProps{
+		Cluster: cluster, Issuer: fromUrl(issuer), ClientId: jsii.String("kubernetes"), IdentityProviderConfigName: jsii.String("okta"),
+	})
+	// An enum is a typed string constant of the package; an optional struct parameter is a pointer, nil for none.
+	people := *provider.Kubeconfig(&cdkeksoidc.KubeconfigOptions{
+		ClusterEndpoint: jsii.String("https://ABC.gr7.eu-west-1.eks.amazonaws.com"), CertificateAuthorityData: jsii.String("Q0E="),
+		Login: cdkeksoidc.KubeconfigLogin_Kubelogin(&cdkeksoidc.KubeloginOptions{
+			TokenCacheStorage: cdkeksoidc.KubeloginTokenCacheStorage_KEYRING,
+			ListenAddresses:   jsii.Strings("127.0.0.1:9000"),
+		}),
+	})
+	for _, want := range []string{`- "--token-cache-storage=keyring"`, `- "--listen-address=127.0.0.1:9000"`} {
+		if !strings.Contains(people, want) {
+			t.Errorf("kubeconfig lacks %s:\n%s", want, people)
+		}
+	}
+	defaults := *provider.Kubeconfig(&cdkeksoidc.KubeconfigOptions{
+		ClusterEndpoint: jsii.String("https://ABC.gr7.eu-west-1.eks.amazonaws.com"), CertificateAuthorityData: jsii.String("Q0E="),
+		Login: cdkeksoidc.KubeconfigLogin_Kubelogin(nil),
+	})
+	if !strings.Contains(defaults, "oidc-login") || strings.Contains(defaults, "--token-cache-storage") {
+		t.Errorf("kubeconfig with kubelogin's defaults:\n%s", defaults)
+	}
+	// A Go enum constant's value is the member's name ("KEYRING"), not kubelogin's spelling: Go's
+	// compiler accepts any string converted to the type, and "keyring" panics at run time.
+	if string(cdkeksoidc.KubeloginTokenCacheStorage_KEYRING) != "KEYRING" {
+		t.Errorf("KEYRING = %q", cdkeksoidc.KubeloginTokenCacheStorage_KEYRING)
+	}
+	// The jsii kernel refuses it before the library's own check runs: its message, not ours.
+	message := rawPanicOf(t, func() {
+		cdkeksoidc.KubeconfigLogin_Kubelogin(&cdkeksoidc.KubeloginOptions{TokenCacheStorage: cdkeksoidc.KubeloginTokenCacheStorage("keyring")})
+	})
+	if !strings.Contains(message, "SerializationError") || !strings.Contains(message, "No such enum member: 'keyring'") {
+		t.Errorf("message = %q", message)
+	}
+}
+
+func TestGitHubActionsSubjectReturnsBothForms(t *testing.T) {
+	subjects := *cdkeksoidc.GitHubActionsSubject_ForBranch(&cdkeksoidc.GitHubActionsBranchSubjectOptions{
+		Owner: jsii.String("octo-org"), OwnerId: jsii.String("1234567"),
+		Repository: jsii.String("infra"), RepositoryId: jsii.String("7654321"), Branch: jsii.String("main"),
+	})
+	if len(subjects) != 2 || *subjects[0] != "repo:octo-org/infra:ref:refs/heads/main" ||
+		*subjects[1] != "repo:octo-org@1234567/infra@7654321:ref:refs/heads/main" {
+		got := []string{}
+		for _, subject := range subjects {
+			got = append(got, *subject)
+		}
+		t.Errorf("subjects = %q", got)
 	}
 }
 
@@ -456,11 +513,11 @@ func TestExplainToken(t *testing.T) {
 	provider := cdkeksoidc.NewOidcIdentityProvider(stack, jsii.String("Okta"), &cdkeksoidc.OidcIdentityProviderProps{
 		Cluster: cluster, Issuer: fromUrl(issuer), ClientId: jsii.String("kubernetes"), UsernamePrefix: jsii.String("oidc:"),
 	})
-	explanation := provider.ExplainToken(jsii.String(jwt(map[string]interface{}{"iss": issuer, "aud": "kubernetes", "sub": "alice"})))
+	explanation := provider.ExplainToken(jsii.String(jwt(map[string]interface{}{"iss": issuer, "aud": "kubernetes", "sub": "alice"})), nil)
 	if !*explanation.Accepted || *explanation.Username != "oidc:alice" {
 		t.Errorf("explanation = %+v, problems %v", explanation, *explanation.Problems)
 	}
-	refused := provider.ExplainToken(jsii.String("not-a-token"))
+	refused := provider.ExplainToken(jsii.String("not-a-token"), nil)
 	if *refused.Accepted || !strings.HasPrefix(*(*refused.Problems)[0], "token: found \"1 part\"") {
 		t.Errorf("refused = %v", *refused.Problems)
 	}
@@ -468,20 +525,23 @@ func TestExplainToken(t *testing.T) {
 
 func TestTokenJudgeNeedsNoConstruct(t *testing.T) {
 	judge := cdkeksoidc.NewTokenJudge(&cdkeksoidc.OidcSettings{
-		Issuer:   cdkeksoidc.OidcIssuer_GitHubActions(&cdkeksoidc.GitHubActionsIssuerOptions{Owner: jsii.String("octo-org")}),
+		Issuer:   cdkeksoidc.OidcIssuer_GitHubActions(&cdkeksoidc.GitHubActionsIssuerOptions{OwnerId: jsii.String("1234567"), Owner: jsii.String("octo-org")}),
 		ClientId: jsii.String("sts.amazonaws.com"),
 	})
 	gitHub := "https://token.actions.githubusercontent.com"
 	accepted := judge.Explain(jsii.String(jwt(map[string]interface{}{
 		"iss": gitHub, "aud": "sts.amazonaws.com", "sub": "repo:octo-org/infra:ref:refs/heads/main", "repository_owner": "octo-org",
-	})))
+		"repository_owner_id": "1234567",
+	})), nil)
 	if !*accepted.Accepted || *accepted.Username != gitHub+"#repo:octo-org/infra:ref:refs/heads/main" {
 		t.Errorf("accepted = %+v, problems %v", accepted, *accepted.Problems)
 	}
 	refused := judge.Explain(jsii.String(jwt(map[string]interface{}{
 		"iss": gitHub, "aud": "sts.amazonaws.com", "sub": "repo:evil/infra:ref:refs/heads/main", "repository_owner": "evil",
-	})))
-	if *refused.Accepted || len(*refused.Problems) != 1 || !strings.HasPrefix(*(*refused.Problems)[0], "repository_owner:") {
+		"repository_owner_id": "6666",
+	})), nil)
+	if *refused.Accepted || len(*refused.Problems) != 2 || !strings.HasPrefix(*(*refused.Problems)[0], "repository_owner:") ||
+		!strings.HasPrefix(*(*refused.Problems)[1], "repository_owner_id:") {
 		t.Errorf("refused = %v", *refused.Problems)
 	}
 	message := panicOf(t, func() {

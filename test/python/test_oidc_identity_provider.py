@@ -7,7 +7,8 @@ import time
 import pytest
 from aws_cdk import Annotations as CoreAnnotations, Tags, Token
 from aws_cdk.assertions import Annotations, Match, Template
-from cdk_eks_oidc import OidcIdentityProvider, OidcIssuer, OidcSettings, TokenJudge
+from cdk_eks_oidc import (GitHubActionsSubject, KubeconfigLogin, KubeloginTokenCacheStorage, OidcIdentityProvider,
+                          OidcIssuer, OidcSettings, TokenJudge)
 
 from conftest import ERROR_NAME, ISSUER, ours
 
@@ -212,7 +213,7 @@ def test_an_unpinned_shared_issuer_is_a_warning(stack, cluster):
     warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("sharedIssuerNotPinned"))
     assert len(warnings) == 1
     assert warnings[0].entry.data.startswith('The issuer "https://token.actions.githubusercontent.com" signs tokens for')
-    assert "Require one of repository_owner, repository_owner_id, repository, repository_id" in warnings[0].entry.data
+    assert "Require repository_owner_id or repository_id, IDs that GitHub never reuses" in warnings[0].entry.data
 
 
 def _jwt(**claims):
@@ -236,16 +237,18 @@ def test_explain_token_says_who_a_token_is_or_why_it_is_refused(stack, cluster):
 
 def test_token_judge_needs_no_construct():
     # The struct parameter of the constructor is keyword arguments in Python.
-    judge = TokenJudge(issuer=OidcIssuer.git_hub_actions(owner="octo-org"), client_id="sts.amazonaws.com")
+    judge = TokenJudge(issuer=OidcIssuer.git_hub_actions(owner_id="1234567", owner="octo-org"), client_id="sts.amazonaws.com")
     accepted = judge.explain(_jwt(iss="https://token.actions.githubusercontent.com", aud="sts.amazonaws.com",
-                                  sub="repo:octo-org/infra:ref:refs/heads/main", repository_owner="octo-org"))
+                                  sub="repo:octo-org/infra:ref:refs/heads/main", repository_owner="octo-org",
+                                  repository_owner_id="1234567"))
     assert accepted.accepted
     assert accepted.username == "https://token.actions.githubusercontent.com#repo:octo-org/infra:ref:refs/heads/main"
     assert accepted.issuer == "https://token.actions.githubusercontent.com"
     refused = judge.explain(_jwt(iss="https://token.actions.githubusercontent.com", aud="sts.amazonaws.com",
-                                 sub="repo:evil/infra:ref:refs/heads/main", repository_owner="evil"))
+                                 sub="repo:evil/infra:ref:refs/heads/main", repository_owner="evil",
+                                 repository_owner_id="6666"))
     assert not refused.accepted
-    assert [p.split(":")[0] for p in refused.problems] == ["repository_owner"]
+    assert [p.split(":")[0] for p in refused.problems] == ["repository_owner", "repository_owner_id"]
 
 
 def test_token_judge_refuses_deploy_time_settings():
@@ -253,3 +256,26 @@ def test_token_judge_refuses_deploy_time_settings():
         TokenJudge(issuer=OidcIssuer.from_url(ISSUER), client_id=Token.as_string({"Ref": "ClientId"}))
     assert ours(error).startswith("Invalid clientId \"(a deploy-time value)\": a token cannot be judged")
     assert ours(error).endswith("[cdk-eks-oidc:deployTimeSettings]")
+
+
+def test_kubeconfig_login_through_kubelogin_takes_enum_and_list_options(stack, cluster):
+    provider = okta(stack, cluster, identity_provider_config_name="okta")
+    connection = dict(cluster_endpoint="https://ABC.gr7.eu-west-1.eks.amazonaws.com", certificate_authority_data="Q0E=")
+    # A jsii enum is a Python enum member; a list option is a Python list.
+    people = provider.kubeconfig(**connection, login=KubeconfigLogin.kubelogin(
+        token_cache_storage=KubeloginTokenCacheStorage.KEYRING, listen_addresses=["127.0.0.1:9000"]))
+    assert '- "--token-cache-storage=keyring"' in people
+    assert '- "--listen-address=127.0.0.1:9000"' in people
+    ci = provider.kubeconfig(**connection, login=KubeconfigLogin.token_file("/tmp/token"))
+    assert 'tokenFile: "/tmp/token"' in ci and "oidc-login" not in ci
+    # A string where the enum belongs: the bindings' type check refuses it before the library sees it.
+    with pytest.raises(TypeError):
+        KubeconfigLogin.kubelogin(token_cache_storage="keyring")
+
+
+def test_git_hub_actions_subject_returns_both_forms_as_a_list():
+    subjects = GitHubActionsSubject.for_branch(owner="octo-org", owner_id="1234567", repository="infra",
+                                               repository_id="7654321", branch="main")
+    assert subjects == ["repo:octo-org/infra:ref:refs/heads/main", "repo:octo-org@1234567/infra@7654321:ref:refs/heads/main"]
+    assert GitHubActionsSubject.for_pull_request(owner="octo-org", owner_id="1234567", repository="infra",
+                                                 repository_id="7654321")[1] == "repo:octo-org@1234567/infra@7654321:pull_request"

@@ -8,9 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.cdkeksoidc.GitHubActionsBranchSubjectOptions;
 import io.github.cdkeksoidc.GitHubActionsIssuerOptions;
+import io.github.cdkeksoidc.GitHubActionsRepository;
+import io.github.cdkeksoidc.GitHubActionsSubject;
 import io.github.cdkeksoidc.IOidcIdentityProvider;
+import io.github.cdkeksoidc.KubeconfigLogin;
 import io.github.cdkeksoidc.KubeconfigOptions;
+import io.github.cdkeksoidc.KubeloginOptions;
+import io.github.cdkeksoidc.KubeloginTokenCacheStorage;
 import io.github.cdkeksoidc.OidcIdentityProvider;
 import io.github.cdkeksoidc.OidcIdentityProviderAttributes;
 import io.github.cdkeksoidc.OidcIssuer;
@@ -261,7 +267,7 @@ class OidcIdentityProviderTest {
     @Test
     void presetsSetTheIssuerAndClaimsAndExplicitPropsWin() {
         OidcIdentityProvider gitHub = OidcIdentityProvider.Builder.create(stack, "GitHub").cluster(cluster).clientId("kubernetes")
-                .issuer(OidcIssuer.gitHubActions(GitHubActionsIssuerOptions.builder().owner("octo-org").build()))
+                .issuer(OidcIssuer.gitHubActions(GitHubActionsIssuerOptions.builder().ownerId("1234567").owner("octo-org").build()))
                 .requiredClaims(Map.of("environment", "production"))
                 .build();
         assertEquals("https://token.actions.githubusercontent.com", gitHub.getIssuerUrl());
@@ -272,7 +278,8 @@ class OidcIdentityProviderTest {
                 "UsernameClaim", "sub",
                 "RequiredClaims", List.of(
                         Map.of("Key", "environment", "Value", "production"),
-                        Map.of("Key", "repository_owner", "Value", "octo-org")))));
+                        Map.of("Key", "repository_owner", "Value", "octo-org"),
+                        Map.of("Key", "repository_owner_id", "Value", "1234567")))));
         RuntimeException error = assertThrows(RuntimeException.class,
                 () -> OidcIssuer.okta(OktaIssuerOptions.builder().domain("https://example.okta.com").build()));
         assertTrue(ourMessage(error).startsWith("Invalid domain \"https://example.okta.com\": it must be a domain name alone"), error.getMessage());
@@ -302,18 +309,47 @@ class OidcIdentityProviderTest {
     @Test
     void tokenJudgeNeedsNoConstruct() {
         TokenJudge judge = new TokenJudge(OidcSettings.builder()
-                .issuer(OidcIssuer.gitHubActions(GitHubActionsIssuerOptions.builder().owner("octo-org").build()))
+                .issuer(OidcIssuer.gitHubActions(GitHubActionsIssuerOptions.builder().ownerId("1234567").owner("octo-org").build()))
                 .clientId("sts.amazonaws.com").build());
         String iss = "\"iss\":\"https://token.actions.githubusercontent.com\",\"aud\":\"sts.amazonaws.com\",";
-        TokenExplanation accepted = judge.explain(jwt(iss + "\"sub\":\"repo:octo-org/infra:ref:refs/heads/main\",\"repository_owner\":\"octo-org\""));
+        TokenExplanation accepted = judge.explain(jwt(iss + "\"sub\":\"repo:octo-org/infra:ref:refs/heads/main\",\"repository_owner\":\"octo-org\",\"repository_owner_id\":\"1234567\""));
         assertTrue(accepted.getAccepted(), accepted.getProblems().toString());
         assertEquals("https://token.actions.githubusercontent.com#repo:octo-org/infra:ref:refs/heads/main", accepted.getUsername());
-        TokenExplanation refused = judge.explain(jwt(iss + "\"sub\":\"repo:evil/infra:ref:refs/heads/main\",\"repository_owner\":\"evil\""));
+        TokenExplanation refused = judge.explain(jwt(iss + "\"sub\":\"repo:evil/infra:ref:refs/heads/main\",\"repository_owner\":\"evil\",\"repository_owner_id\":\"6666\""));
         assertFalse(refused.getAccepted());
+        assertEquals(2, refused.getProblems().size(), refused.getProblems().toString());
         assertTrue(refused.getProblems().get(0).startsWith("repository_owner:"), refused.getProblems().toString());
+        assertTrue(refused.getProblems().get(1).startsWith("repository_owner_id:"), refused.getProblems().toString());
 
         RuntimeException error = assertThrows(RuntimeException.class, () -> new TokenJudge(OidcSettings.builder()
                 .issuer(OidcIssuer.fromUrl(ISSUER)).clientId(Token.asString(Map.of("Ref", "ClientId"))).build()));
         assertTrue(ourMessage(error).endsWith(" [cdk-eks-oidc:deployTimeSettings]"), error.getMessage());
+    }
+
+    @Test
+    void kubeconfigLoginThroughKubeloginTakesEnumAndListOptions() {
+        OidcIdentityProvider provider = okta().identityProviderConfigName("okta").build();
+        KubeconfigOptions.Builder connection = KubeconfigOptions.builder()
+                .clusterEndpoint("https://ABC.gr7.eu-west-1.eks.amazonaws.com").certificateAuthorityData("Q0E=");
+        // The options of a static factory are a builder of their own; an enum is a Java enum.
+        String people = provider.kubeconfig(connection.login(KubeconfigLogin.kubelogin(KubeloginOptions.builder()
+                .tokenCacheStorage(KubeloginTokenCacheStorage.KEYRING).listenAddresses(List.of("127.0.0.1:9000")).build())).build());
+        assertTrue(people.contains("- \"--token-cache-storage=keyring\""), people);
+        assertTrue(people.contains("- \"--listen-address=127.0.0.1:9000\""), people);
+        // Without options: kubelogin's defaults, no flag.
+        String defaults = provider.kubeconfig(connection.login(KubeconfigLogin.kubelogin()).build());
+        assertTrue(defaults.contains("oidc-login") && !defaults.contains("--token-cache-storage"), defaults);
+        String ci = provider.kubeconfig(connection.login(KubeconfigLogin.tokenFile("/tmp/token")).build());
+        assertTrue(ci.contains("tokenFile: \"/tmp/token\"") && !ci.contains("oidc-login"), ci);
+    }
+
+    @Test
+    void gitHubActionsSubjectReturnsBothFormsAsAList() {
+        List<String> subjects = GitHubActionsSubject.forBranch(GitHubActionsBranchSubjectOptions.builder()
+                .owner("octo-org").ownerId("1234567").repository("infra").repositoryId("7654321").branch("main").build());
+        assertEquals(List.of("repo:octo-org/infra:ref:refs/heads/main", "repo:octo-org@1234567/infra@7654321:ref:refs/heads/main"), subjects);
+        // forPullRequest takes the base interface's builder.
+        assertEquals("repo:octo-org@1234567/infra@7654321:pull_request", GitHubActionsSubject.forPullRequest(GitHubActionsRepository.builder()
+                .owner("octo-org").ownerId("1234567").repository("infra").repositoryId("7654321").build()).get(1));
     }
 }
