@@ -8,9 +8,9 @@ import {
 import { Construct } from 'constructs';
 import { KubeconfigOptions } from './kubeconfig';
 import { OidcSettings } from './oidc-settings';
+import { enrol } from './private/cluster-providers';
 import { check, EksOidcError, invalid, Problem, shown } from './private/errors';
 import { waitForFargateProfiles } from './private/fargate-sequencing';
-import { enrol } from './private/cluster-providers';
 import { sharedIssuerWarning } from './private/issuer-rules';
 import { typeProblems } from './private/js-types';
 import { kubeconfigOf, kubeconfigOutputDescription } from './private/kubeconfig-yaml';

@@ -4,8 +4,7 @@
  * `--oidc-groups-prefix` in the kube-apiserver reference.
  */
 export interface OidcNaming {
-  /** Unknown for a provider imported without its settings. */
-  readonly issuerUrl?: string;
+  readonly issuerUrl: string;
   readonly usernameClaim?: string;
   readonly usernamePrefix?: string;
   readonly groupsClaim?: string;
@@ -18,14 +17,14 @@ export const DEFAULT_USERNAME_CLAIM = 'sub';
 /** `-` as the username prefix means "no prefix at all". */
 const NO_PREFIX = '-';
 
-/** The username prefix, or undefined when it is the issuer URL and that is unknown. */
-export function usernamePrefixOf(naming: OidcNaming): string | undefined {
+/** The username prefix the API server puts before the username claim's value. */
+export function usernamePrefixOf(naming: OidcNaming): string {
   if (naming.usernamePrefix === NO_PREFIX) return '';
   if (naming.usernamePrefix !== undefined) return naming.usernamePrefix;
   // Without a prefix, e-mail addresses are used as they are; any other claim value is
   // qualified with the issuer so that two issuers' `sub` values cannot collide.
   if ((naming.usernameClaim ?? DEFAULT_USERNAME_CLAIM) === 'email') return '';
-  return naming.issuerUrl === undefined ? undefined : `${naming.issuerUrl}#`;
+  return `${naming.issuerUrl}#`;
 }
 
 /** `-` has no special meaning for groups: the prefix is taken as it is. */
