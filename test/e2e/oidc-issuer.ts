@@ -41,9 +41,7 @@ export class OidcIssuer {
           id_token_signing_alg_values_supported: ['RS256'],
         });
       }
-      if (path.endsWith('/jwks')) {
-        return reply({ keys: [{ ...this.keys.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] });
-      }
+      if (path.endsWith('/jwks')) return reply(JSON.parse(this.jwks));
       res.writeHead(404).end();
     });
   }
@@ -72,6 +70,11 @@ export class OidcIssuer {
   /** Serves `<origin><path>/` as an issuer URL with its trailing "/", as Auth0's are. */
   addSlashIssuer(path: string): void {
     this.slashIssuerPaths.add(path);
+  }
+
+  /** The JSON Web Key Set the issuer serves at every `<issuer>/jwks`: its one RSA public key. */
+  get jwks(): string {
+    return JSON.stringify({ keys: [{ ...this.keys.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] });
   }
 
   /** The key id the issuer's JWKS names. */

@@ -1,11 +1,15 @@
 // explainToken() against kube-apiserver itself: for several provider configurations, fast-check
 // generates tokens signed by the test issuer, valid ones and ones broken in every way the rules
 // know (claims missing, of the wrong type, of the wrong value; times past, future, in strings;
-// another signing algorithm; a token that is no JWT), sends each to the real server
-// (SelfSubjectReview), and asserts that explainToken() agrees on every one: accepted exactly when
+// another signing algorithm, HS256 with an HMAC secret, alg none; a token that is no JWT; signed by
+// a key the issuer does not publish, under a kid it does not publish, or its payload changed after
+// signing), sends each to the real server (SelfSubjectReview), and asserts that explainToken(),
+// given the issuer's JWKS (what kube-apiserver fetches), agrees on every one: accepted exactly when
 // the server accepts, and then with the same user name and groups. Every single break is sent once
 // on its own, then the generated tokens. Generated times stay seconds away from the boundaries, so
 // the two clocks cannot disagree. FC_SEED changes the run.
+import { createHmac, generateKeyPairSync } from 'crypto';
+import { isDeepStrictEqual } from 'util';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -26,6 +30,10 @@ const SEED = Number(process.env.FC_SEED ?? 20261129);
 const GOOGLE = 'accounts.google.com';
 /** A distributed claim endpoint kube-apiserver fails to reach at once (nothing listens on port 1). */
 const CLAIM_ENDPOINT = 'https://127.0.0.1:1/groups';
+/** An RSA key the issuer does not publish. */
+const STRANGER = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+/** The secret of HS256 tokens: kube-apiserver has none, and accepts RS256 only. */
+const HMAC_SECRET = 'a-shared-secret-kube-apiserver-never-has';
 
 interface Configuration {
   readonly name: string;
@@ -77,13 +85,18 @@ const BREAKS = {
   extra: ['none', 'deep', 'too-deep', 'proto-key'],
   kid: ['keep', 'number', 'null'],
   alg: ['RS256', 'HS256', 'none'],
+  // The signature: by a key the issuer does not publish (under its kid), under a kid it does not publish, the payload changed after signing.
+  signature: ['keep', 'stranger', 'wrong-kid', 'tampered'],
   shape: ['jwt', 'two-parts', 'padded', 'not-json'],
 } as const;
 type Part = keyof typeof BREAKS;
 type Mutations = { [P in Part]: (typeof BREAKS)[P][number] } & { seconds: number };
 const PARTS = Object.keys(BREAKS) as Part[];
 
-/** A token's mutations: none for about a third of the tokens, one part changed for another third, two or three for the rest. */
+/**
+ * A token's mutations: none for about a third of the tokens, one part changed for another third, two or three for the rest;
+ * and, for a quarter of them whatever else changed, a broken signature.
+ */
 const mutations: fc.Arbitrary<Mutations> = fc.record({
   changed: fc.oneof(
     { weight: 3, arbitrary: fc.constant([] as Part[]) },
@@ -91,8 +104,10 @@ const mutations: fc.Arbitrary<Mutations> = fc.record({
     { weight: 3, arbitrary: fc.subarray(PARTS, { minLength: 2, maxLength: 3 }) }),
   choices: fc.record(Object.fromEntries(PARTS.map(part => [part, fc.constantFrom(...BREAKS[part])])) as { [P in Part]: fc.Arbitrary<string> }),
   seconds: fc.integer({ min: 5, max: 3000 }),
-}).map(({ changed, choices, seconds }) => ({
+  signature: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...BREAKS.signature.slice(1)) }),
+}).map(({ changed, choices, seconds, signature }) => ({
   ...Object.fromEntries(PARTS.map(part => [part, changed.includes(part) ? choices[part] : BREAKS[part][0]])),
+  ...signature !== undefined ? { signature } : {},
   seconds,
 }) as Mutations);
 
@@ -233,20 +248,31 @@ function claimsOf(config: Configuration, issuerUrl: string, m: Mutations): Recor
   return claims;
 }
 
-/** The encoded token: signed by the test issuer, in the shape and with the algorithm the mutations say. */
+/**
+ * The encoded token: signed by the test issuer (RS256 with its key; HS256 with an HMAC secret; alg
+ * none unsigned), in the shape and with the algorithm and signature the mutations say.
+ */
 function tokenOf(issuer: TestIssuer, claims: Record<string, unknown>, m: Mutations): string {
-  const kid = m.kid === 'number' ? 5 : m.kid === 'null' ? null : issuer.kid;
+  const kid = m.signature === 'wrong-kid' ? 'rotated-away' : m.kid === 'number' ? 5 : m.kid === 'null' ? null : issuer.kid;
   const header = Buffer.from(JSON.stringify({ alg: m.alg, typ: 'JWT', kid })).toString('base64url');
   const json = JSON.stringify(claims).replace(/"@raw\((.*?)\)@"/g, '$1');
   const encoded = (text: string) => Buffer.concat(text.split(/@bytes\(([0-9a-f]*)\)@/).map((piece, i) => Buffer.from(piece, i % 2 === 1 ? 'hex' : 'utf8')));
-  const payload = m.shape === 'padded' ? encoded(json).toString('base64') : m.shape === 'not-json'
-    ? encoded(json.slice(0, -1)).toString('base64url') : encoded(json).toString('base64url');
-  const token = issuer.sign(`${header}.${payload}`);
+  const payloadOf = (text: string) => (m.shape === 'padded' ? encoded(text).toString('base64') : m.shape === 'not-json'
+    ? encoded(text.slice(0, -1)).toString('base64url') : encoded(text).toString('base64url'));
+  const unsigned = `${header}.${payloadOf(json)}`;
+  const signature = m.alg === 'HS256' ? createHmac('sha256', HMAC_SECRET).update(unsigned).digest('base64url')
+    : m.alg === 'none' ? '' : issuer.sign(unsigned, m.signature === 'stranger' ? STRANGER : undefined).split('.')[2];
+  // Tampered: the same claims, written with a space more after signing (Go's JSON reads them the same).
+  const payload = m.signature === 'tampered' ? payloadOf(`${json} `) : unsigned.split('.')[1];
+  const token = `${header}.${payload}.${signature}`;
   return m.shape === 'two-parts' ? token.split('.').slice(0, 2).join('.') : token;
 }
 
 const env = e2eEnvironment('differential', [GOOGLE]);
-const compared: Array<{ configuration: string; tokens: number; accepted: number; ms: number }> = [];
+/** Per configuration: tokens compared, accepted, with a broken signature, refused for the signature alone, disagreements, milliseconds. */
+const compared: Array<{
+  configuration: string; tokens: number; accepted: number; signatureBroken: number; onlyBySignature: number; disagreements: number; ms: number;
+}> = [];
 let proxy: IssuerProxy;
 
 beforeAll(async () => {
@@ -259,8 +285,13 @@ afterAll(async () => {
 
 afterAll(() => {
   const total = compared.reduce((sum, c) => sum + c.tokens, 0);
-  // The figure the README reports: how many tokens were compared, and how long it took.
-  console.log(`differential: ${total} tokens compared with kube-apiserver, every one in agreement\n${JSON.stringify(compared, undefined, 1)}`);
+  const disagreements = compared.reduce((sum, c) => sum + c.disagreements, 0);
+  const signatureBroken = compared.reduce((sum, c) => sum + c.signatureBroken, 0);
+  const onlyBySignature = compared.reduce((sum, c) => sum + c.onlyBySignature, 0);
+  // The figure the README reports: how many tokens were compared (judged with the issuer's JWKS), and how long it took.
+  console.log(`differential: ${total} tokens compared with kube-apiserver (${signatureBroken} with a broken signature, alg or kid; `
+    + `${onlyBySignature} refused for their signature alone, which the judge without keys accepts), ${disagreements} disagreements\n`
+    + JSON.stringify(compared, undefined, 1));
 });
 
 describe.each(CONFIGURATIONS)('$name', (config) => {
@@ -284,18 +315,24 @@ describe.each(CONFIGURATIONS)('$name', (config) => {
     await server?.stop();
   });
 
-  test(`explainToken agrees with kube-apiserver on every single break and ${TOKENS_PER_CONFIGURATION} generated tokens`, async () => {
+  test(`explainToken with the issuer's JWKS agrees with kube-apiserver on every single break and ${TOKENS_PER_CONFIGURATION} generated tokens`, async () => {
     const started = Date.now();
     const valid = { ...Object.fromEntries(PARTS.map(part => [part, BREAKS[part][0]])), seconds: 30 } as Mutations;
     const singleBreaks = PARTS.flatMap(part => BREAKS[part].slice(1).map(how => ({ ...valid, [part]: how }) as Mutations));
     const cases = [...singleBreaks, ...fc.sample(mutations, { numRuns: TOKENS_PER_CONFIGURATION, seed: SEED + CONFIGURATIONS.indexOf(config) })];
     let accepted = 0;
+    let signatureBroken = 0;
+    let onlyBySignature = 0;
+    const disagreements: unknown[] = [];
+    // The keys kube-apiserver verifies with: what the issuer serves at its jwks_uri.
+    const jwks = env.issuer.jwks;
     for (const m of cases) {
       const claims = claimsOf(config, issuerUrl, m);
       const token = tokenOf(env.issuer, claims, m);
       const response = await server.request(token, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews',
         { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
-      const explanation = provider.explainToken(token);
+      const explanation = provider.explainToken(token, { jwks });
+      if (!explanation.signatureChecked) throw new Error('the signature was not checked');
       const user = response.body?.status?.userInfo;
       // UserInfo's fields are omitempty: an empty user name comes back as no field.
       const theirs = response.status === 201
@@ -305,10 +342,16 @@ describe.each(CONFIGURATIONS)('$name', (config) => {
         ? { accepted: true, username: explanation.username, groups: explanation.groups }
         : { accepted: false, status: 401 };
       // On a disagreement: the mutations and claims, the server's answer and ours.
-      expect({ m, claims, answer: ours }).toEqual({ m, claims, answer: theirs });
+      if (!isDeepStrictEqual(ours, theirs)) disagreements.push({ m, claims, ours, theirs, problems: explanation.problems });
       if (explanation.accepted) accepted++;
+      if (m.signature !== 'keep' || m.alg !== 'RS256') signatureBroken++;
+      if (!explanation.accepted && provider.explainToken(token).accepted) onlyBySignature++;
     }
-    compared.push({ configuration: config.name, tokens: cases.length, accepted, ms: Date.now() - started });
+    const ms = Date.now() - started;
+    compared.push({
+      configuration: config.name, tokens: cases.length, accepted, signatureBroken, onlyBySignature, disagreements: disagreements.length, ms,
+    });
+    expect(disagreements.slice(0, 3)).toEqual([]);
     // The generator reaches both answers often.
     expect(accepted).toBeGreaterThan(cases.length / 10);
     expect(accepted).toBeLessThan(cases.length * 0.9);
