@@ -1,7 +1,10 @@
-// `cdk-eks-oidc explain` fuzzed as a process: random command lines (options in any order,
-// `--opt=value`, unknown options, tokens in odd places), mutated tokens (huge and out-of-range
-// `exp`, deep nesting, `_claim_sources` with an access token, C1 and bidi characters, UTF-16, a
-// Bearer prefix, empty, 1 MiB) and malformed templates. For every run: an exit code of 0-3, no
+// `cdk-eks-oidc explain` and `doctor` fuzzed as a process: random command lines (options in any
+// order, `--opt=value`, unknown options, tokens in odd places), mutated tokens (huge and
+// out-of-range `exp`, deep nesting, `_claim_sources` with an access token, C1 and bidi characters,
+// UTF-16, a Bearer prefix, empty, 1 MiB), malformed templates, JWKS files (--jwks: no JSON, keys
+// go-jose cannot read, private key material, 1 MiB and more, UTF-16) and CA files (--ca-file). The
+// doctor's issuers fail without the internet (a refused port, http://, deploy time, the cluster's
+// own issuer). For every run: an exit code of 0-3, no
 // stack trace, never the token's signature nor an access token, nothing a terminal acts on, JSON
 // of the schema with --json, in bounded time and memory (a 256 MB heap).
 //
@@ -9,11 +12,13 @@
 // (30) as processes of their own, with standard input; FC_SEED changes the cases, which are fixed
 // otherwise so that a failure reproduces (its index is in the message). CLI_FUZZ_DEBUG=1 lists the
 // usage errors met, to see what the generators reach.
+import { generateKeyPairSync } from 'crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as fc from 'fast-check';
 import { compileCli, HEAP_MB, Run, runInProcess, runProcess, runWithClosedOutput } from './cli-process';
+import { throwAwayCertificate } from './issuer-variants';
 
 const RUNS = Number(process.env.CLI_FUZZ_RUNS ?? 300);
 const PROCESS_RUNS = Number(process.env.CLI_FUZZ_PROCESS_RUNS ?? 30);
@@ -35,6 +40,11 @@ const part = (text: string) => Buffer.from(text).toString('base64url');
 
 let compiled: string;
 let dir: string;
+/** A CA (PEM) and its file, for --ca-file. */
+let caPem: string;
+let caPath: string;
+/** The doctor's template of issuers that are not on the internet. */
+let doctorTemplate: string;
 /** The template of three providers the cases start from, and the names to pick one by. */
 let template: string;
 const PROVIDER_NAMES = ['Okta', 'okta', 'Platform/Okta', 'Platform/Okta/Resource', 'Keycloak', 'Nope', ''];
@@ -64,6 +74,42 @@ const MALFORMED: unknown[] = [
   { ...provider(oidc({})), Metadata: { 'aws:cdk:path': 'Platform/\u001b[2J\u202eOkta\u0085/Resource' } },
   { ...provider(oidc({})), Properties: { IdentityProviderConfigName: ['x'], Oidc: oidc({}) } }, null, 'x', [],
 ];
+/** The doctor's issuers, none of them on the internet: a port where nothing listens (refused at once), http://, deploy time, the cluster's own. */
+const LOCAL_ISSUER = 'https://127.0.0.1:1/okta';
+const DOCTOR_RESOURCES = {
+  Local: provider(oidc({ IssuerUrl: LOCAL_ISSUER }), 'local', 'Platform/Local/Resource'),
+  Http: provider(oidc({ IssuerUrl: 'http://idp.example.com' }), 'http', 'Platform/Http/Resource'),
+  Deploy: provider(oidc({ IssuerUrl: { 'Fn::GetAtt': ['Pool', 'ProviderURL'] } }), 'deploy', 'Platform/Deploy/Resource'),
+  Irsa: provider(oidc({ IssuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' }), 'irsa', 'Platform/Irsa/Resource'),
+};
+const DOCTOR_PROVIDER_NAMES = ['Local', 'local', 'Platform/Deploy', 'Deploy', 'Irsa', 'Nope', ''];
+/** A template for the doctor: the issuers of the internet replaced by one that is not. */
+const offline = (text: string) => text.split(OKTA).join(LOCAL_ISSUER).split('https://sso.example.com').join('https://127.0.0.1:1');
+
+/** An RSA public key as a JWK, with its private exponent `d`: published, it is a secret the output must never show. */
+const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+const PUBLIC_JWK = { kty: 'RSA', n: signingKey.n, e: signingKey.e };
+/** JWKS files, the valid ones first: what --jwks may be given. */
+const JWKS_FILES: Record<string, string | Buffer> = {
+  'valid': JSON.stringify({ keys: [{ ...PUBLIC_JWK, kid: 'k1', alg: 'RS256', use: 'sig' }] }),
+  'no kid': JSON.stringify({ keys: [PUBLIC_JWK] }),
+  'empty': '{"keys":[]}',
+  'no JSON': 'keys: []',
+  'not a set': '[]',
+  'null': 'null',
+  'keys null': '{"keys":null}',
+  'unknown kty': JSON.stringify({ keys: [{ kty: 'AKP', kid: 'pq\u202e\u001b[2J' }, PUBLIC_JWK] }),
+  'private': JSON.stringify({ keys: [{ ...signingKey, kid: 'k1' }] }),
+  'padded': JSON.stringify({ keys: [{ ...PUBLIC_JWK, n: `${signingKey.n}==` }] }),
+  'kid \u0085': JSON.stringify({ keys: [{ ...PUBLIC_JWK, kid: 'k1\u0085\u202e' }] }),
+  '101 keys': JSON.stringify({ keys: Array.from({ length: 101 }, (_, i) => ({ ...PUBLIC_JWK, kid: `k${i}` })) }),
+  'deep': `{"keys":[${'['.repeat(20_000)}${']'.repeat(20_000)}]}`,
+  'over 1 MiB': JSON.stringify({ keys: [], x: 'x'.repeat(1024 * 1024) }),
+  'utf16': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"keys":[]}', 'utf16le')]),
+};
+/** CA files: what --ca-file may be given. */
+const CA_FILES = ['<ca>', 'not PEM', 'a PEM block of garbage', '/dev/zero', 'missing.pem', '<folder>', '<utf16>', 'over 1 MiB'];
+
 /** Logical ids that are no CloudFormation logical ids. */
 const LOGICAL_IDS = ['Malformed', '', '__proto__', 'constructor', 'Id\u0085\u202e\u001b[31m', 'x'.repeat(300)];
 /** Templates that are no templates. */
@@ -156,8 +202,31 @@ const noise = fc.record({
   order: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
 });
 
+/** How --jwks is given: not at all (mostly), a file, an odd path, with --fetch-keys too (a usage error, before any fetch), --ca-file without --fetch-keys. */
+const jwksChoice = fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, {
+  arbitrary: fc.record({
+    content: rarely(fc.constantFrom(...Object.keys(JWKS_FILES)), fc.constantFrom('/dev/zero', 'missing.json', '<folder>')),
+    how: rarely(fc.constantFrom('--jwks', '--jwks='), fc.constantFrom('--jwks --fetch-keys', '--ca-file', '--jwks twice')),
+  }),
+  weight: 1,
+});
 interface Case { readonly argv: string[]; readonly input?: Buffer; readonly secrets: string[]; readonly payload: string }
-const anyCase = fc.record({ token, template: templateChoice, placement, noise });
+const anyCase = fc.record({
+  token,
+  template: templateChoice,
+  placement,
+  noise,
+  jwks: jwksChoice,
+  // One case in four is the doctor's: its own options, a token given to it a usage error.
+  doctor: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, {
+    arbitrary: fc.record({
+      caFile: rarely(fc.constant(null), fc.constantFrom(...CA_FILES)),
+      provider: rarely(fc.constant(null), fc.constantFrom(...DOCTOR_PROVIDER_NAMES)),
+      token: rarely(fc.constant(false), fc.constant(true)),
+    }),
+    weight: 1,
+  }),
+});
 type Generated = typeof anyCase extends fc.Arbitrary<infer T> ? T : never;
 
 let files = 0;
@@ -179,7 +248,52 @@ function encoded(t: Token): Buffer {
 }
 
 /** The command line of a generated case, with the files it names. */
-function materialize({ token: t, template: choice, placement: given, noise: n }: Generated, inProcess: boolean): Case {
+function materialize(generated: Generated, inProcess: boolean): Case {
+  return generated.doctor !== null ? materializeDoctor(generated, generated.doctor) : materializeExplain(generated, inProcess);
+}
+
+/** A file of the JWKS or CA file chosen, or a path that is none. */
+function odd(content: string, contents: Record<string, string | Buffer>): string {
+  if (content === '<folder>') return dir;
+  if (content.startsWith('/dev/') || content.startsWith('missing')) return content;
+  return file(contents[content]);
+}
+
+/** The command line of a case of `doctor`. */
+function materializeDoctor({ token: t, template: choice, noise: n }: Generated, d: NonNullable<Generated['doctor']>): Case {
+  let templatePath: string;
+  switch (choice.kind) {
+    case 'good': templatePath = doctorTemplate; break;
+    case 'malformed': {
+      const resources = choice.alone ? { [choice.id]: choice.resource } : { ...DOCTOR_RESOURCES, [choice.id]: choice.resource };
+      templatePath = file(offline(JSON.stringify({ Resources: resources })));
+      break;
+    }
+    case 'not a template': templatePath = file(choice.content); break;
+    default: templatePath = choice.path === '<folder>' ? dir : choice.path === '<utf16>'
+      ? file(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify({ Resources: DOCTOR_RESOURCES }), 'utf16le')])) : choice.path;
+  }
+  const caFiles: Record<string, string | Buffer> = {
+    '<ca>': caPem,
+    'not PEM': 'hello',
+    'a PEM block of garbage': '-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n',
+    '<utf16>': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(caPem, 'utf16le')]),
+    'over 1 MiB': `${caPem}${'#'.repeat(1024 * 1024)}`,
+  };
+  const groups: readonly string[][] = [
+    n.templateEquals ? [`--template=${templatePath}`] : ['--template', templatePath],
+    ...d.caFile !== null ? [['--ca-file', odd(d.caFile, caFiles)]] : [],
+    ...n.json ? [['--json']] : [],
+    ...d.provider !== null ? [n.providerEquals ? [`--provider=${d.provider}`] : ['--provider', d.provider]] : [],
+    ...d.token ? [['--token', t.text]] : [],
+    ...n.extra !== null ? [n.extra.map(a => (a === 'explain' ? 'doctor' : a))] : [],
+  ];
+  const shuffled = groups.map((g, i) => [n.order[i] ?? 0, g] as const).sort(([a], [b]) => a - b).flatMap(([, g]) => g);
+  return { argv: ['doctor', ...shuffled], secrets: [...t.secrets, ...KEY_SECRETS], payload: t.payload };
+}
+
+/** The command line of a case of `explain`. */
+function materializeExplain({ token: t, template: choice, placement: given, noise: n, jwks }: Generated, inProcess: boolean): Case {
   // Through main(), standard input is empty: the token goes in a file instead.
   const where = inProcess && (given === '-' || given === '--token-file -') ? '--token-file' : given;
   let templatePath: string;
@@ -215,13 +329,29 @@ function materialize({ token: t, template: choice, placement: given, noise: n }:
     ...n.json ? [['--json']] : [],
     ...n.provider !== null ? [n.providerEquals ? [`--provider=${n.provider}`] : ['--provider', n.provider]] : [],
     ...n.extra !== null ? [n.extra] : [],
+    ...jwks !== null ? [jwksArguments(jwks)] : [],
   ];
   // Shuffle the groups of arguments (an option stays with its value).
   const shuffled = groups.map((g, i) => [n.order[i] ?? 0, g] as const).sort(([a], [b]) => a - b).flatMap(([, g]) => g);
   const argv = where === 'command' ? [t.text, ...shuffled] : ['explain', ...shuffled];
   const input = where === '-' || where === '--token-file -' ? encoded(t) : undefined;
-  return { argv, input, secrets: t.secrets, payload: t.payload };
+  return { argv, input, secrets: [...t.secrets, ...KEY_SECRETS], payload: t.payload };
 }
+
+/** The arguments that give keys to explain, as chosen. */
+function jwksArguments(jwks: NonNullable<Generated['jwks']>): string[] {
+  const path = odd(jwks.content, JWKS_FILES);
+  switch (jwks.how) {
+    case '--jwks': return ['--jwks', path];
+    case '--jwks=': return [`--jwks=${path}`];
+    case '--jwks --fetch-keys': return ['--jwks', path, '--fetch-keys'];
+    case '--ca-file': return ['--ca-file', caPath];
+    default: return ['--jwks', path, '--jwks', path];
+  }
+}
+
+/** Key material of the JWKS files that must never be printed: the private exponent and primes. */
+const KEY_SECRETS = [signingKey.d, signingKey.p, signingKey.q, signingKey.dp, signingKey.dq, signingKey.qi].filter((v): v is string => typeof v === 'string').map(v => v.slice(0, 40));
 
 /** Everything that must hold of a run, as a list of what went wrong. */
 function problemsOf(c: Case, run: Run, boundMs: number): string[] {
@@ -236,12 +366,15 @@ function problemsOf(c: Case, run: Run, boundMs: number): string[] {
   if (run.code !== null && run.code !== 2 && run.stderr !== '') problems.push(`exit ${run.code} with standard error ${run.stderr.slice(0, 200)}`);
   const help = c.argv.some(a => a === '-h' || a === '--help' || a.startsWith('--help='));
   if (help) {
-    if (run.code !== 0 || !run.stdout.startsWith('Usage: cdk-eks-oidc explain')) problems.push('-h is not help');
+    // The help of the command, or of every command (explain's first) when there is none.
+    const command = c.argv[0] === 'doctor' ? 'doctor' : 'explain';
+    if (run.code !== 0 || !run.stdout.startsWith(`Usage: cdk-eks-oidc ${command}`)) problems.push('-h is not help');
   } else if (c.argv.slice(1).includes('--json')) {
     try {
       const document = JSON.parse(run.stdout);
       if (document.schemaVersion !== 1 || document.exitCode !== run.code || !Array.isArray(document.providers)) problems.push(`JSON of another schema: ${run.stdout.slice(0, 300)}`);
-      const verdicts: Record<string, number> = { 'accepted': 0, 'refused': 1, 'usage-error': 2, 'not-judged': 3 };
+      const verdicts: Record<string, number> = c.argv[0] === 'doctor' && run.code !== 2
+        ? { 'passed': 0, 'failed': 1, 'usage-error': 2, 'not-checked': 3 } : { 'accepted': 0, 'refused': 1, 'usage-error': 2, 'not-judged': 3 };
       if (verdicts[document.verdict] !== run.code) problems.push(`verdict ${document.verdict} with exit code ${run.code}`);
     } catch {
       problems.push(`--json, but not JSON: ${run.stdout.slice(0, 300)}`);
@@ -261,6 +394,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cdk-eks-oidc-cli-fuzz-files-'));
   mkdirSync(join(dir, 'folder'));
   template = file(JSON.stringify({ Resources: RESOURCES }));
+  doctorTemplate = file(JSON.stringify({ Resources: DOCTOR_RESOURCES }));
+  caPem = throwAwayCertificate('cli-fuzz').ca;
+  caPath = file(caPem);
 });
 
 afterAll(() => {
@@ -275,10 +411,14 @@ test(`${RUNS} random command lines through main(), 200 to a process with a ${HEA
   const failures = runs.flatMap((run, i) => problemsOf(cases[i], run, IN_PROCESS_MS).map(p => `case ${i} ${shown(cases[i])}: ${p}`));
   const codes = runs.reduce<Record<string, number>>((counts, run) => ({ ...counts, [String(run.code)]: (counts[String(run.code)] ?? 0) + 1 }), {});
   const internal = runs.flatMap((run, i) => (run.stdout.includes('internal error') ? [i] : []));
+  const doctorCodes = runs.filter((_, i) => cases[i].argv[0] === 'doctor')
+    .reduce<Record<string, number>>((counts, run) => ({ ...counts, [String(run.code)]: (counts[String(run.code)] ?? 0) + 1 }), {});
+  const withKeys = runs.filter((_, i) => cases[i].argv[0] === 'explain' && cases[i].argv.some(a => a.startsWith('--jwks')))
+    .reduce<Record<string, number>>((counts, run) => ({ ...counts, [String(run.code)]: (counts[String(run.code)] ?? 0) + 1 }), {});
   // What the run covered, for the report: how many cases ended how, and the slowest.
   console.log(`cli-fuzz: ${RUNS} cases in-process (seed ${SEED}) in ${Date.now() - start} ms, exit codes ${JSON.stringify(codes)}, `
     + `slowest ${Math.round(Math.max(...runs.map(r => r.ms)))} ms, peak RSS ${Math.round(maxRssMb)} MB; `
-    + `"internal error" of the judge in ${internal.length} cases`);
+    + `"internal error" of the judge in ${internal.length} cases; doctor's exit codes ${JSON.stringify(doctorCodes)}, explain --jwks's ${JSON.stringify(withKeys)}`);
   for (const i of internal) console.log(`cli-fuzz: case ${i} is "internal error": ${claimsOf(cases[i])}`);
   if (process.env.CLI_FUZZ_DEBUG) {
     const reasons = runs.filter(r => r.code === 2).map(r => r.stderr.split('\n')[0].replace(/".*?"|\(.*?\)/g, '_').slice(0, 70));
@@ -287,6 +427,8 @@ test(`${RUNS} random command lines through main(), 200 to a process with a ${HEA
   expect(failures).toEqual([]);
   // Each exit code is reached: the generators are not stuck in one corner.
   expect(Object.keys(codes).sort()).toEqual(['0', '1', '2', '3']);
+  expect(Object.keys(doctorCodes).sort()).toEqual(expect.arrayContaining(['1', '2', '3']));
+  expect(Object.keys(withKeys).sort()).toEqual(expect.arrayContaining(['1', '2']));
 });
 
 test(`${PROCESS_RUNS} random command lines as processes of their own, with standard input`, () => {
