@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { OidcSettings } from './oidc-settings';
 import { check, invalid } from './private/errors';
-import { typeProblems } from './private/js-types';
+import { checkOptions, typeProblems } from './private/js-types';
 import { resolveOidc, ResolvedOidc } from './private/resolved-oidc';
 import { explainToken } from './private/token-rules';
 import { withSignature } from './private/token-signature';
@@ -58,10 +58,8 @@ export class TokenJudge {
    * @param options the issuer's keys, to check the signature with
    */
   public explain(token: string, options: ExplainOptions = {}): TokenExplanation {
-    if (typeof options !== 'object' || options === null) {
-      check([invalid('options', options, 'expected an object of options', 'Pass the options as an object, e.g. { jwks }', 'wrongType')]);
-    }
-    check(typeProblems({ token: [token, 'string'], jwks: [options.jwks, 'string?'] }));
+    check(typeProblems({ token: [token, 'string'] }));
+    checkOptions(options, { jwks: 'string?' });
     const explanation = explainToken(this.settings, token, Date.now());
     return options.jwks === undefined ? explanation : withSignature(explanation, token, options.jwks);
   }

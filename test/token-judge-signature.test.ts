@@ -107,6 +107,7 @@ describe('validation', () => {
   test('jwks of the wrong JavaScript type', () => {
     expect(() => judge.explain(VALID, { jwks: { keys: [] } as any })).toThrow(/Invalid jwks \{"keys":\[\]\}: expected a string, or nothing, received an object/);
     expect(() => judge.explain(VALID, 'jwks' as any)).toThrow(/Invalid options "jwks": expected an object of options/);
+    expect(() => judge.explain(VALID, null as any)).toThrow(/Invalid options null: expected an object of options/);
   });
 
   test('a string is fine, and undefined', () => {

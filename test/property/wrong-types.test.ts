@@ -178,6 +178,16 @@ const TARGETS: Record<string, Target> = {
     props: SETTINGS,
     call: (_stack, _id, replace) => new TokenJudge(replace(validSettings()) as any),
   },
+  'TokenJudge.explain options': {
+    struct: 'ExplainOptions',
+    props: { '': 'options?', 'jwks': 'string?' },
+    call: (_stack, _id, replace) => new TokenJudge(validSettings()).explain('x.y.z', replace({}) as any),
+  },
+  'explainToken options': {
+    struct: 'ExplainOptions',
+    props: { '': 'options?', 'jwks': 'string?' },
+    call: (stack, id, replace) => validProvider(stack, id).explainToken('x.y.z', replace({}) as any),
+  },
   'OidcIssuer.fromUrl options': {
     struct: 'OidcIssuerOptions',
     props: { '': 'options?', 'usernameClaim': 'string?', 'groupsClaim': 'string?', 'requiredClaims': 'string map?', 'kubeconfigScopes': 'string list?' },
