@@ -34,7 +34,8 @@ export interface BindingInput extends RbacSubjectOptions {
  * -l <label>` and kubectl's default prune kinds, which have no RBAC kind: a pruned manifest never
  * revokes a binding removed from it.) Returns the binding's name and the manifest.
  */
-export function bindingManifest(binding: Construct, input: BindingInput, identity: BindingIdentity, problems: Problem[]): { name: string; manifest: Construct } {
+export function bindingManifest(binding: Construct, input: BindingInput, identity: BindingIdentity,
+  problems: Problem[]): { name: string; manifest: Construct } {
   const name = input.name ?? defaultName(binding, identity.roleRef);
   const subjects = subjectsOf(binding, input);
   check([
@@ -47,7 +48,7 @@ export function bindingManifest(binding: Construct, input: BindingInput, identit
   claimBindingName(cluster, { ...identity, name }, binding, input.name !== undefined);
   if (identity.roleRef.kind === 'ClusterRole' && identity.roleRef.name === 'cluster-admin') {
     Annotations.of(binding).addWarningV2('cdk-eks-oidc:clusterAdminBinding', identity.namespace === undefined
-      ? `This binding makes its subjects superusers of the whole cluster (cluster-admin). Prefer admin, edit or view, or a ClusterRole `
+      ? 'This binding makes its subjects superusers of the whole cluster (cluster-admin). Prefer admin, edit or view, or a ClusterRole '
         + 'of your own; acknowledge this warning if it is intended'
       : `This binding gives its subjects every permission in namespace ${shown(identity.namespace)}, its role bindings included (cluster-admin). `
         + 'Prefer admin or edit, or a Role of your own; acknowledge this warning if it is intended');
