@@ -178,17 +178,7 @@ describe.each(CASES)('$name', (c) => {
     files.token = join(caseDir, 'token');
 
     const stack = new Stack(new App(), 'Login', { env: { account: '111111111111', region: 'eu-west-1' } });
-    // The endpoint and CA are deploy-time values, as for a cluster of the app: the attributes of
-    // an EKS cluster resource, which this server stands in for.
-    const eksCluster = new CfnCluster(stack, 'Eks', {
-      roleArn: 'arn:aws:iam::111111111111:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d'] },
-    });
-    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-      clusterName: 'e2e',
-      clusterEndpoint: eksCluster.attrEndpoint,
-      clusterCertificateAuthorityData: eksCluster.attrCertificateAuthorityData,
-      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
-    });
+    const { cluster, eksCluster } = e2eCluster(stack);
     provider = new OidcIdentityProvider(stack, 'Provider', { cluster, clientId: CLIENT_ID, identityProviderConfigName: 'sso', ...c.props(env.issuer.origin) });
     provider.addRoleBinding('Alice', { namespace: NAMESPACE, role: RoleRef.clusterRole(CONFIGMAP_READER.metadata.name), users: [c.username] });
     const people = provider.addKubeconfigOutput('People');
@@ -348,15 +338,7 @@ describe('GitHub Actions: kubectl runs node, which asks the runner for a fresh t
     const dir = join(env.dir, 'github-actions');
     mkdirSync(dir);
     const stack = new Stack(new App(), 'GitHub', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const eksCluster = new CfnCluster(stack, 'Eks', {
-      roleArn: 'arn:aws:iam::111111111111:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d'] },
-    });
-    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-      clusterName: 'e2e',
-      clusterEndpoint: eksCluster.attrEndpoint,
-      clusterCertificateAuthorityData: eksCluster.attrCertificateAuthorityData,
-      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
-    });
+    const { cluster, eksCluster } = e2eCluster(stack);
     // GitHub's issuer, served by the test issuer: the claims GitHub's tokens carry, pinned to the owner.
     provider = new OidcIdentityProvider(stack, 'Provider', {
       cluster,
@@ -490,3 +472,20 @@ function report(what: string, minted: Array<{ at: number; exp: number }>): void 
   console.log(`${what}: ${minted.length} tokens minted, at ${minted.map(m => `+${((m.at - start) / 1000).toFixed(1)} s (exp +${Math.round((m.exp * 1000 - start) / 1000)} s)`).join(', ')}`);
 }
 
+
+/**
+ * The cluster this server stands in for. Its endpoint and CA are deploy-time values, as for a
+ * cluster of the app: the attributes of an EKS cluster resource.
+ */
+function e2eCluster(stack: Stack): { cluster: eks.ICluster; eksCluster: CfnCluster } {
+  const eksCluster = new CfnCluster(stack, 'Eks', {
+    roleArn: 'arn:aws:iam::111111111111:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d'] },
+  });
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'e2e',
+    clusterEndpoint: eksCluster.attrEndpoint,
+    clusterCertificateAuthorityData: eksCluster.attrCertificateAuthorityData,
+    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:kubectl' }),
+  });
+  return { cluster, eksCluster };
+}
