@@ -59,6 +59,22 @@ function objectOf(binding: ClusterRoleBinding | RoleBinding) {
   return manifests(stack).find(m => m.logicalId === stack.getLogicalId(resource))?.object;
 }
 
+/** The ClusterRoleBinding of group engineering to view, and the RoleBinding of one user to deployer, that two tests expect. */
+const viewersObject = (name: string) => ({
+  apiVersion: `${RBAC}/v1`,
+  kind: 'ClusterRoleBinding',
+  metadata: { name },
+  roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
+  subjects: [group('oidc:engineering')],
+});
+const DEPLOYERS_OBJECT = {
+  apiVersion: `${RBAC}/v1`,
+  kind: 'RoleBinding',
+  metadata: { name: 'deployers', namespace: 'team-a' },
+  roleRef: { apiGroup: RBAC, kind: 'Role', name: 'deployer' },
+  subjects: [user(`${ISSUER}#0a1b2c`)],
+};
+
 describe('binding objects', () => {
   test('a ClusterRoleBinding and RoleBindings, each in a manifest of its own', () => {
     const stack = newStack();
@@ -67,20 +83,8 @@ describe('binding objects', () => {
     p.addRoleBinding('Deployers', { namespace: 'team-a', role: RoleRef.role('deployer'), users: ['0a1b2c'], name: 'deployers' });
     p.addRoleBinding('Editors', { namespace: 'team-a', role: RoleRef.clusterRole('edit'), groups: ['team-a'], name: 'team-a-edit' });
     expect(objectsOf(stack)).toEqual([
-      {
-        apiVersion: `${RBAC}/v1`,
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'engineering-view' },
-        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
-        subjects: [group('oidc:engineering')],
-      },
-      {
-        apiVersion: `${RBAC}/v1`,
-        kind: 'RoleBinding',
-        metadata: { name: 'deployers', namespace: 'team-a' },
-        roleRef: { apiGroup: RBAC, kind: 'Role', name: 'deployer' },
-        subjects: [user(`${ISSUER}#0a1b2c`)],
-      },
+      viewersObject('engineering-view'),
+      DEPLOYERS_OBJECT,
       {
         apiVersion: `${RBAC}/v1`,
         kind: 'RoleBinding',
@@ -213,20 +217,8 @@ describe('the binding constructs', () => {
     expect(deployers.manifest.node.path).toMatch(/^Stack\/TeamA\/Deployers\/Manifest-[0-9a-f]{8}$/);
     expect(p.node.tryFindChild('RbacBindings')).toBeUndefined();
     expect(objectsOf(stack)).toEqual([
-      {
-        apiVersion: `${RBAC}/v1`,
-        kind: 'ClusterRoleBinding',
-        metadata: { name: viewers.bindingName },
-        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
-        subjects: [group('oidc:engineering')],
-      },
-      {
-        apiVersion: `${RBAC}/v1`,
-        kind: 'RoleBinding',
-        metadata: { name: 'deployers', namespace: 'team-a' },
-        roleRef: { apiGroup: RBAC, kind: 'Role', name: 'deployer' },
-        subjects: [user(`${ISSUER}#0a1b2c`)],
-      },
+      viewersObject(viewers.bindingName),
+      DEPLOYERS_OBJECT,
     ]);
     // They share the provider's rules: one name per (kind, namespace) on the cluster.
     expect(errorOf(() => p.addRoleBinding('Deployers', { namespace: 'team-a', role: RoleRef.clusterRole('edit'), users: ['a'], name: 'deployers' })))
