@@ -55,6 +55,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // Every App built in a test runs CloudFormation template validation in strict mode.
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // One CloudFormation validator per worker instead of one per test file (see the file).
+      testEnvironment: '<rootDir>/test/jest-environment.ts',
+      moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/test/shared-cfn-validate.ts' },
       // Cloud assemblies of a run go into one temporary folder, removed at the end.
       globalSetup: '<rootDir>/test/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/jest-global-teardown.ts',
@@ -80,7 +83,7 @@ project.addDevDeps(`aws-cdk-lib@${CDK_DEV}`, 'constructs@10.5.1',
   // kubectl for the owned aws-eks (v1) clusters of the tests
   `@aws-cdk/lambda-layer-kubectl-v32@${KUBECTL_LAYER}`,
   // property-based tests, AWS Solutions rules, integration test and its snapshot runner
-  'fast-check@^4.11.0', 'cdk-nag@^3.0.2', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0', '@aws-cdk/integ-runner@^2.197.10',
+  'fast-check@^4.11.0', 'jest-environment-node@^30', 'cdk-nag@^3.0.2', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0', '@aws-cdk/integ-runner@^2.197.10',
   // tests parse the kubeconfigs the library renders itself (and the README's CI YAML)
   'yaml@^2.8.0');
 
@@ -106,11 +109,11 @@ project.addTask('example', {
   ],
 });
 
-// jsii-pacmak's Maven build keeps its downloads in Maven's own cache instead of a new
-// temporary folder every run.
-project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository="$HOME/.m2/repository"');
-// The Go build (jsii-pacmak runs go build on the module) and the Go suite share one cache of
-// modules and builds under ~/.cache: aws-cdk-go is large (about 800 MB and 2 minutes cold).
+// One jsii-pacmak run builds every package (npm, Python, Java, Go), instead of one run per target:
+// the assembly is read and the npm tarball packed once. Maven keeps its downloads in its own cache
+// (~/.m2) instead of a new temporary folder every run. The Go build (jsii-pacmak runs go build on
+// the module) and the Go suite share one cache of modules and builds under ~/.cache: aws-cdk-go is
+// large (about 800 MB and 2 minutes cold).
 // (projen evaluates an env value of the form `$(command)` in a shell, and takes others literally.)
 const GO_ENV = {
   GOMODCACHE: '$(echo $HOME/.cache/cdk-eks-oidc-go/mod)',
@@ -118,8 +121,13 @@ const GO_ENV = {
   GOTOOLCHAIN: 'local',
   GOFLAGS: '-mod=mod',
 };
-const packageGo = project.tasks.tryFind('package:go')!;
-for (const [name, value] of Object.entries(GO_ENV)) packageGo.env(name, value);
+const MAVEN_CACHE = '--maven-local-repository="$HOME/.m2/repository"';
+project.tasks.tryFind('package:java')!.reset(`jsii-pacmak -v --target java ${MAVEN_CACHE}`);
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset(`jsii-pacmak -v --target js --target python --target java --target go ${MAVEN_CACHE}`);
+for (const task of [packageAll, project.tasks.tryFind('package:go')!]) {
+  for (const [name, value] of Object.entries(GO_ENV)) task.env(name, value);
+}
 
 // Modules the README's examples import beyond our dependencies; jsii-rosetta installs them
 // into its compilation folder.
@@ -184,28 +192,13 @@ project.addTask('test:cfn-lint', {
   exec: 'bash test/cfn-lint/run.sh',
 });
 
+// The whole check. test/ci/run.ts runs its steps (test/ci/steps.ts) at once where they do not need
+// each other, and reports how long each took (test-reports/ci-times.json).
 project.addTask('ci', {
   description: 'The whole check: jsii build, API.md, README examples, unit and property tests (also on the peer dependencies\' floors), cdk-nag, eslint, integ snapshot, release checks, the Python, Java and Go suites, kube-apiserver end to end with the deploy simulator, the example through the CDK CLI, cfn-lint, and no uncommitted generated file',
   steps: [
     { spawn: 'default' },
-    { spawn: 'pre-compile' },
-    { spawn: 'compile' },
-    { spawn: 'post-compile' },
-    { name: 'type-check tests and the example (ts-jest does not)', exec: 'tsc --noEmit -p tsconfig.dev.json' },
-    { spawn: 'rosetta' },
-    { spawn: 'test' },
-    { spawn: 'test:floor' },
-    { spawn: 'integ' },
-    { spawn: 'package:python' },
-    { spawn: 'package:java' },
-    { spawn: 'package:go' },
-    { spawn: 'test:release' },
-    { spawn: 'test:python' },
-    { spawn: 'test:java' },
-    { spawn: 'test:go' },
-    { spawn: 'test:e2e' },
-    { spawn: 'example' },
-    { spawn: 'test:cfn-lint' },
+    { name: 'every step of test/ci/steps.ts, at once where they allow', exec: 'ts-node --project tsconfig.dev.json test/ci/run.ts' },
     {
       name: 'generated files (API.md, projen outputs, snapshots) are committed as regenerated',
       exec: 'git diff --ignore-space-at-eol --exit-code',

@@ -1,0 +1,117 @@
+// Runs the steps of steps.ts, each as soon as what it needs has passed and cores are free, and
+// writes test-reports/ci-times.json: when each step started and ended. A step's output goes to
+// test-reports/ci/<name>.log and is printed whole when the step ends, so that the output of
+// steps running at once never interleaves. The first failure stops the run: the steps still
+// running are ended, and the command exits 1.
+//
+// Usage: ts-node test/ci/run.ts [step ...]   (only these steps and what they need)
+// CI_CORES=<n> sets the cores to fill (default: the machine's).
+import { ChildProcess, spawn } from 'child_process';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { availableParallelism } from 'os';
+import { join } from 'path';
+import { Step, STEPS } from './steps';
+
+const ROOT = join(__dirname, '..', '..');
+const LOGS = join(ROOT, 'test-reports', 'ci');
+const CORES = Number(process.env.CI_CORES ?? availableParallelism());
+
+/** The steps asked for and everything they need, in the order of steps.ts. */
+function selected(names: string[]): Step[] {
+  const byName = new Map(STEPS.map(step => [step.name, step]));
+  const unknown = names.filter(name => !byName.has(name));
+  if (unknown.length > 0) {
+    console.error(`unknown step: ${unknown.join(', ')} (steps: ${STEPS.map(step => step.name).join(', ')})`);
+    process.exit(2);
+  }
+  const wanted = new Set<string>();
+  const add = (name: string) => {
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    byName.get(name)!.needs?.forEach(add);
+  };
+  (names.length > 0 ? names : STEPS.map(step => step.name)).forEach(add);
+  return STEPS.filter(step => wanted.has(step.name));
+}
+
+interface Timing { name: string; what: string; start: number; end: number; seconds: number; ok: boolean }
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+const clock = (ms: number) => `${Math.floor(ms / 60000)}m${String(Math.round((ms % 60000) / 1000)).padStart(2, '0')}s`;
+
+async function main() {
+  const steps = selected(process.argv.slice(2));
+  mkdirSync(LOGS, { recursive: true });
+  const started = Date.now();
+  const timings: Timing[] = [];
+  const running = new Map<string, { step: Step; child: ChildProcess; start: number }>();
+  const passed = new Set<string>();
+  let waiting = [...steps];
+  let failed: string | undefined;
+
+  const busy = () => [...running.values()].reduce((sum, { step }) => sum + Math.min(step.cores ?? 1, CORES), 0);
+  const report = () => writeFileSync(join(ROOT, 'test-reports', 'ci-times.json'),
+    JSON.stringify({ started, ended: Date.now(), cores: CORES, steps: timings }, undefined, 2) + '\n');
+
+  await new Promise<void>(done => {
+    const launch = () => {
+      if (failed === undefined) {
+        for (const step of waiting) {
+          if (!(step.needs ?? []).every(need => passed.has(need))) continue;
+          // A step that wants more cores than are free waits, unless nothing runs at all.
+          if (running.size > 0 && busy() + Math.min(step.cores ?? 1, CORES) > CORES) continue;
+          start(step);
+        }
+      }
+      if (running.size === 0) done();
+    };
+    const start = (step: Step) => {
+      waiting = waiting.filter(s => s !== step);
+      const log = join(LOGS, `${step.name}.log`);
+      const out = createWriteStream(log);
+      console.log(`▶ ${step.name} (${clock(Date.now() - started)})`);
+      // Its own process group, so that ending it ends what it started (jest workers, Maven).
+      const child = spawn('bash', ['-c', step.command], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.pipe(out, { end: false });
+      child.stderr!.pipe(out, { end: false });
+      running.set(step.name, { step, child, start: Date.now() });
+      child.on('close', code => {
+        out.end(() => {
+          const end = Date.now();
+          const { start: begin } = running.get(step.name)!;
+          running.delete(step.name);
+          const ok = code === 0;
+          timings.push({ name: step.name, what: step.what, start: begin - started, end: end - started, seconds: seconds(end - begin), ok });
+          report();
+          if (failed === undefined || ok) {
+            process.stdout.write(readFileSync(log, 'utf8'));
+            console.log(`${ok ? '✔' : '✘'} ${step.name}: ${seconds(end - begin)} s${ok ? '' : `, exit code ${code}`} (${clock(end - started)})\n`);
+          }
+          if (ok) {
+            passed.add(step.name);
+          } else if (failed === undefined) {
+            failed = step.name;
+            for (const other of running.values()) {
+              console.log(`ending ${other.step.name}, which ${step.name}'s failure makes moot`);
+              try { process.kill(-other.child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+            }
+          }
+          launch();
+        });
+      });
+    };
+    launch();
+  });
+
+  console.log(`step         start     time  ${'(' + CORES + ' cores)'}`);
+  for (const t of [...timings].sort((a, b) => a.start - b.start)) {
+    console.log(`${t.name.padEnd(12)} ${clock(t.start).padStart(6)} ${String(t.seconds).padStart(6)} s  ${t.ok ? '' : 'FAILED  '}${t.what}`);
+  }
+  console.log(`all steps: ${clock(Date.now() - started)}`);
+  if (failed !== undefined) {
+    console.error(`\n${failed} failed: its output is above, and in ${join('test-reports', 'ci', `${failed}.log`)}`);
+    process.exit(1);
+  }
+}
+
+void main();
