@@ -1,9 +1,7 @@
 // The steps of `npx projen ci` and what each needs first. run.ts starts every step as soon as
 // what it needs has passed, as many at once as the machine has cores; the order here is the
-// order of preference among the steps that are ready, longest chains first.
-//
-// A step is one projen task (or one command) and writes its output to test-reports/ci/<name>.log.
-// `cores` is how many cores a step keeps busy: jsii-pacmak builds its targets at once (jest runs its files one at a time on 2 cores).
+// order of preference among the steps that are ready: the longest first, and those that others
+// wait for. A step is one projen task (or one command); its output goes to test-reports/ci/<name>.log.
 
 export interface Step {
   /** Name in the log and the timings. */
@@ -12,29 +10,26 @@ export interface Step {
   readonly command: string;
   /** Steps that must pass before this one starts. */
   readonly needs?: string[];
-  /** Cores this step keeps busy (default 1). */
-  readonly cores?: number;
   /** What it proves, for the table at the end. */
   readonly what: string;
 }
 
 export const STEPS: Step[] = [
-  // Downloads and builds the suites need later, started first so that they overlap the jsii
-  // build and jest. Each is a no-op when its cache is warm.
+  // Compiles for minutes on an empty cache, and at once returns the binaries on a warm one.
   { name: 'kubernetes', command: 'bash test/e2e/build-kubernetes.sh', what: 'kube-apiserver, kubectl and etcd (built once per version)' },
-  { name: 'compile', command: 'npx projen pre-compile && npx projen compile', what: 'jsii build' },
   { name: 'jest', command: 'npx projen test', what: 'jest (unit, property with full counts in CI, CLI, cdk-nag), then eslint' },
-  { name: 'package', command: 'npx projen package-all', needs: ['compile'], cores: 2, what: 'jsii-pacmak: npm, Python, Java and Go packages in one run' },
+  { name: 'compile', command: 'npx projen pre-compile && npx projen compile', what: 'jsii build' },
+  { name: 'package', command: 'npx projen package-all', needs: ['compile'], what: 'jsii-pacmak: npm, Python, Java and Go packages in one run' },
   { name: 'go', command: 'npx projen test:go', needs: ['package'], what: 'Go suite' },
   { name: 'java', command: 'npx projen test:java', needs: ['package'], what: 'Java suite' },
   { name: 'python', command: 'npx projen test:python', needs: ['package'], what: 'Python suite' },
   { name: 'e2e', command: 'npx projen test:e2e', needs: ['kubernetes'], what: 'kube-apiserver end to end' },
-  { name: 'docgen', command: 'npx projen post-compile', needs: ['compile'], what: 'API.md' },
-  { name: 'rosetta', command: 'npx projen rosetta', needs: ['compile'], what: 'README and API examples compile' },
-  { name: 'release', command: 'npx projen test:release', needs: ['package'], what: 'release checks' },
   { name: 'floor', command: 'npx projen test:floor', what: 'jest on the peer dependencies\' floors' },
   { name: 'integ', command: 'npx projen integ', what: 'integration test snapshot' },
-  { name: 'typecheck', command: 'npx tsc --noEmit -p tsconfig.dev.json', what: 'type-check of tests, example, bench' },
   { name: 'example', command: 'npx projen example', what: 'the example app through the CDK CLI' },
-  { name: 'cfn-lint', command: 'npx projen test:cfn-lint', what: 'cfn-lint on every template we make' },
+  { name: 'cfn-lint', command: 'npx projen test:cfn-lint', needs: ['example'], what: 'cfn-lint on every template we make' },
+  { name: 'rosetta', command: 'npx projen rosetta', needs: ['compile'], what: 'README and API examples compile' },
+  { name: 'typecheck', command: 'npx projen typecheck', what: 'type-check of tests, example, bench' },
+  { name: 'docgen', command: 'npx projen post-compile', needs: ['compile'], what: 'API.md' },
+  { name: 'release', command: 'npx projen test:release', needs: ['package'], what: 'release checks' },
 ];

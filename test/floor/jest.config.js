@@ -28,6 +28,4 @@ module.exports = {
     // template the tests assert on; whether CloudFormation would accept them is the main run's job.
     '<rootDir>/test/setup-env.test.ts',
   ],
-  // Coverage is the main run's business; skipping it also keeps coverage/ from being overwritten.
-  collectCoverage: false,
 };
