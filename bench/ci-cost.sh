@@ -43,22 +43,24 @@ run() {
   local start end
   start=$(date +%s)
   echo "ci-cost: $label run started at $(date -u +%H:%M:%S), log in $work/$label.log" >&2
-  if ! (cd "$work/repo" && HOME="$home" "$@") > "$work/$label.log" 2>&1; then
+  # GNU time adds the CPU time of the run (user + system, every process of it) to its log.
+  if ! (cd "$work/repo" && HOME="$home" /usr/bin/time -f 'ci-cost cpu: %U %S' "$@") > "$work/$label.log" 2>&1; then
     tail -40 "$work/$label.log" >&2
     echo "ci-cost: the $label run failed" >&2
     exit 1
   fi
   end=$(date +%s)
   node -e '
-    const [label, start, end, file, out] = process.argv.slice(1);
+    const [label, start, end, file, out, log] = process.argv.slice(1);
     const fs = require("fs");
     const times = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
     const all = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : {};
-    all[label] = { seconds: end - start, steps: times && Object.fromEntries(times.steps.map(s => [s.name, s.seconds])),
+    const cpu = /ci-cost cpu: ([\d.]+) ([\d.]+)/.exec(fs.readFileSync(log, "utf8"));
+    all[label] = { seconds: end - start, cpuSeconds: cpu && Math.round(Number(cpu[1]) + Number(cpu[2])), steps: times && Object.fromEntries(times.steps.map(s => [s.name, s.seconds])),
       // npm ci and projen before the steps, the diff check and summary after them
       setup: times && Math.round(times.started / 1000 - start), after: times && Math.round(end - times.ended / 1000) };
     fs.writeFileSync(out, JSON.stringify(all, undefined, 2) + "\n");
-  ' "$label" "$start" "$end" "$work/repo/test-reports/ci-times.json" "$work/results.json"
+  ' "$label" "$start" "$end" "$work/repo/test-reports/ci-times.json" "$work/results.json" "$work/$label.log"
   echo "ci-cost: $label run took $((end - start)) s" >&2
 }
 
@@ -80,10 +82,11 @@ node -e '
   const m = s => s === undefined ? "" : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
   const runs = ["cold", "warm"].filter(r => all[r]);
   const names = [...new Set(runs.flatMap(r => Object.keys(all[r].steps ?? {})))];
-  console.log(["step", ...runs].map(c => c.padEnd(12)).join(""));
-  console.log(["npm ci+projen", ...runs.map(r => m(all[r].setup))].map(c => c.padEnd(12)).join(""));
-  for (const n of names) console.log([n, ...runs.map(r => m(all[r].steps?.[n]))].map(c => c.padEnd(12)).join(""));
-  console.log(["total", ...runs.map(r => m(all[r].seconds))].map(c => c.padEnd(12)).join(""));
+  console.log(["step", ...runs].map(c => c.padEnd(16)).join(""));
+  console.log(["npm ci+projen", ...runs.map(r => m(all[r].setup))].map(c => c.padEnd(16)).join(""));
+  for (const n of names) console.log([n, ...runs.map(r => m(all[r].steps?.[n]))].map(c => c.padEnd(16)).join(""));
+  console.log(["total", ...runs.map(r => m(all[r].seconds))].map(c => c.padEnd(16)).join(""));
+  console.log(["cpu (user+sys)", ...runs.map(r => m(all[r].cpuSeconds))].map(c => c.padEnd(16)).join(""));
   console.log(`inner loop (npx projen test, warm): ${m(all.innerLoop.seconds)}`);
 ' "$work/results.json" "$inner" "$results" "$(nproc)"
 echo "ci-cost: written to $results" >&2
