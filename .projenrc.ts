@@ -182,6 +182,11 @@ project.addTask('bench', {
   ],
 });
 project.addPackageIgnore('/bench/');
+project.addTask('ci:cost', {
+  description: 'What the test command costs: `bash .ci/run` on a fresh clone with an empty HOME (cold), again warm, and `npx projen test`; the time of every step, into bench/ci-cost.json (30 minutes or more)',
+  exec: 'bash bench/ci-cost.sh',
+  receiveArgs: true,
+});
 
 project.addTask('integ', {
   description: 'Compare the integration tests (test/integ.*.ts) with their committed snapshots, with integ-runner; no deploy',

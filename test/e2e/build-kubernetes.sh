@@ -4,9 +4,10 @@
 # this repository: a wrapper module requires k8s.io/kubernetes and pins its staging modules
 # (k8s.io/api, k8s.io/apiserver, ...) to the matching v0.x.y releases.
 #
-# Binaries, modules and the Go build cache live under ~/.cache/cdk-eks-oidc-k8s (K8S_CACHE),
-# keyed by Kubernetes and Go version: the first run on a machine compiles for about 5 minutes
-# on 2 cores, later runs return at once.
+# The binaries live under ~/.cache/cdk-eks-oidc-k8s (K8S_CACHE), keyed by Kubernetes and Go version:
+# the first run on a machine compiles for about 5 minutes on 2 cores, later runs return at once.
+# Modules and compiled packages go to the project's one Go cache, ~/.cache/cdk-eks-oidc-go, which
+# jsii-pacmak's Go build, the Go suite and actionlint's build share.
 set -euo pipefail
 
 K8S_VERSION="$(tr -d '[:space:]' < "$(dirname "$0")/KUBERNETES_VERSION")"
@@ -17,7 +18,7 @@ die() { log "error: $*"; exit 1; }
 command -v go >/dev/null || die "go is not on PATH"
 # The machine's own Go only: this workplace serves no other toolchain.
 export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0 GOFLAGS="-buildvcs=false -mod=mod"
-export GOMODCACHE="$K8S_CACHE/gomod" GOCACHE="$K8S_CACHE/gocache"
+export GOMODCACHE="$HOME/.cache/cdk-eks-oidc-go/mod" GOCACHE="$HOME/.cache/cdk-eks-oidc-go/build"
 GO_VERSION="$(go env GOVERSION)"
 OUT="$K8S_CACHE/$K8S_VERSION-$GO_VERSION"
 BIN="$OUT/bin"

@@ -1,4 +1,6 @@
-// Tests of the Go bindings that jsii-pacmak generates into dist/go/cdkeksoidc.
+// Tests of the Go bindings that jsii-pacmak generates into dist/go/cdkeksoidc: what is Go's own
+// (pointers and jsii.String, structs with required fields, panics, maps, slices, interfaces). The
+// rules themselves are proven once, by the TypeScript suite (test/*.test.ts).
 package tests
 
 import (

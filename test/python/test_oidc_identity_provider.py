@@ -1,4 +1,18 @@
-"""OidcIdentityProvider through the Python API: props, names, errors, warnings, imports and tokens."""
+"""OidcIdentityProvider through the Python API: props, names, errors, warnings, imports and tokens.
+
+What is Python's own is tested here: keyword arguments, dicts and lists, enums, exceptions, proxies
+of interface-typed values. The rules themselves are proven once, by the TypeScript suite. Tests that
+were here and only re-tested a rule, and the TypeScript tests that cover them:
+- the default username claim is written: test/oidc-identity-provider.test.ts, "props required props
+  render a minimal config, optional ones stay out of the template but the username claim";
+- a generated name is a valid config name: test/oidc-identity-provider.test.ts, "generated names";
+- username_for / group_for with each claim and prefix: test/oidc-identity-provider.test.ts,
+  "Kubernetes names", and test/property/props.test.ts, "any props";
+- an unpinned shared issuer warns: test/property/presets.test.ts, "the guard, for every combination";
+- which problems explain_token names, and the trailing "/" hint: test/token-explanation.test.ts,
+  "refused tokens";
+- the tenant alias "common": test/oidc-issuer.test.ts, "the Entra tenant alias %s".
+"""
 import base64
 import json
 import re
@@ -51,10 +65,6 @@ def test_props_land_in_the_template(stack, cluster):
     })
 
 
-def test_the_default_username_claim_is_written(stack, cluster):
-    okta(stack, cluster)
-    assert oidc_of(stack) == {"IssuerUrl": ISSUER, "ClientId": "kubernetes", "UsernameClaim": "sub"}
-
 
 def test_required_claims_do_not_depend_on_the_order_of_the_dict(cluster, stack):
     # A dict keeps insertion order: the template lists the claims by key whatever that order.
@@ -83,25 +93,12 @@ def test_tags_of_reaches_the_provider(stack, cluster):
     })
 
 
-def test_default_name_is_a_valid_config_name(stack, cluster):
+def test_the_cluster_comes_back_as_a_proxy_of_the_same_construct(stack, cluster):
     provider = okta(stack, cluster)
-    [config] = Template.from_stack(stack).find_resources(IDP_CONFIG).values()
-    assert re.fullmatch(r"[A-Za-z0-9-]{1,63}", config["Properties"]["IdentityProviderConfigName"])
     assert stack.resolve(provider.cluster_name) == "prod"
     # jsii gives Python a new proxy for an interface-typed value: the same cluster, not the same object.
     assert provider.cluster.node.path == cluster.node.path == "Stack/Cluster"
 
-
-@pytest.mark.parametrize("props, user, group", [
-    ({}, f"{ISSUER}#0a1b2c", "engineering"),
-    ({"username_claim": "email"}, "0a1b2c", "engineering"),
-    ({"username_prefix": "-"}, "0a1b2c", "engineering"),
-    ({"username_prefix": "oidc:", "groups_prefix": "oidc:"}, "oidc:0a1b2c", "oidc:engineering"),
-])
-def test_username_for_and_group_for(stack, cluster, props, user, group):
-    provider = okta(stack, cluster, groups_claim="groups", **props)
-    assert provider.username_for("0a1b2c") == user
-    assert provider.group_for("engineering") == group
 
 
 def test_an_issuer_error_is_a_python_exception_with_our_message_and_id():
@@ -200,20 +197,9 @@ def test_presets_set_the_issuer_and_claims_and_explicit_props_win(stack, cluster
         f"https://login.microsoftonline.com/{tenant}/v2.0", "oid", "groups")
     assert entra.group_for("0f9c8e52") == "entra:0f9c8e52"
     assert OidcIssuer.entra_id(tenant_id=tenant).kubeconfig_scopes == ["profile"]
-    with pytest.raises(RuntimeError, match=r'Invalid tenantId "common": "common" is an alias of sign-in URLs.*'
-                                           r'\[cdk-eks-oidc:invalidTenantId\]$'):
-        OidcIssuer.entra_id(tenant_id="common")
     # The presets of issuers whose username claim is `email` no longer carry scopes of their own.
     assert OidcIssuer.okta(domain="example.okta.com").kubeconfig_scopes is None
 
-
-def test_an_unpinned_shared_issuer_is_a_warning(stack, cluster):
-    OidcIdentityProvider(stack, "GitHub", cluster=cluster, client_id="kubernetes",
-                         issuer=OidcIssuer.from_url("https://token.actions.githubusercontent.com"))
-    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("sharedIssuerNotPinned"))
-    assert len(warnings) == 1
-    assert warnings[0].entry.data.startswith('The issuer "https://token.actions.githubusercontent.com" signs tokens for')
-    assert "Require repository_owner_id or repository_id, IDs that GitHub never reuses" in warnings[0].entry.data
 
 
 def _jwt(**claims):
@@ -223,16 +209,6 @@ def _jwt(**claims):
     now = int(time.time())
     return f'{part({"alg": "RS256"})}.{part({"exp": now + 600, "iat": now, **claims})}.c2ln'
 
-
-def test_explain_token_says_who_a_token_is_or_why_it_is_refused(stack, cluster):
-    provider = okta(stack, cluster, username_claim="email", groups_claim="groups", groups_prefix="okta:")
-    accepted = provider.explain_token(_jwt(iss=ISSUER, aud="kubernetes", email="alice@example.com", groups=["eng"]))
-    assert (accepted.accepted, accepted.username, accepted.groups, accepted.problems) == (
-        True, "alice@example.com", ["okta:eng"], [])
-    refused = provider.explain_token(_jwt(iss=ISSUER + "/", aud="other", email="alice@example.com"))
-    assert not refused.accepted and refused.username is None
-    assert [p.split(":")[0] for p in refused.problems] == ["iss", "aud"]
-    assert "differ only in a trailing \"/\"" in refused.problems[0]
 
 
 def test_token_judge_needs_no_construct():

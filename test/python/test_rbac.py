@@ -1,10 +1,18 @@
-"""RBAC bindings through the Python API: binding constructs with names, one manifest per binding, RoleRef."""
+"""RBAC bindings through the Python API: binding constructs with names, one manifest per binding, RoleRef.
+
+The rules are proven by the TypeScript suite; tests that were here and only re-tested one, and the
+TypeScript tests that cover them:
+- default binding names from the path and the role: test/rbac.test.ts, "default names: from the
+  binding's construct path and the role; valid and distinct";
+- binding cluster-admin warns on the binding: test/rbac.test.ts, "binding cluster-admin is an
+  acknowledgeable warning, on the binding".
+"""
 import json
 import re
 
 import pytest
 from aws_cdk import aws_eks_v2 as eks
-from aws_cdk.assertions import Annotations, Match, Template
+from aws_cdk.assertions import Template
 from cdk_eks_oidc import (ClusterRoleBinding, OidcIdentityProvider, OidcIssuer, OidcSettings, RoleBinding,
                           RoleRef)
 
@@ -62,17 +70,6 @@ def test_each_binding_is_a_construct_with_its_name_and_a_manifest(stack, provide
     assert isinstance(viewers.manifest, eks.KubernetesManifest)
 
 
-def test_the_default_name_is_derived_from_the_path_and_the_role(stack, provider):
-    edit = provider.add_role_binding("Deploy", namespace="apps", role=RoleRef.cluster_role("edit"), groups=["ci"])
-    role = provider.add_role_binding("Deployer", namespace="apps", role=RoleRef.role("edit"), groups=["ci"])
-    pattern = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?-[0-9a-f]{8}"
-    assert re.fullmatch(pattern, edit.binding_name) and re.fullmatch(pattern, role.binding_name)
-    assert edit.binding_name.startswith("stack-okta-rbacbindings-deploy-")
-    # The role's fingerprint ends the name: a ClusterRole and a Role of one name differ.
-    assert edit.binding_name[-8:] != role.binding_name[-8:]
-    assert (role.role.kind, role.role.name) == ("Role", "edit")
-
-
 def test_a_binding_can_be_made_as_a_construct_of_its_own(stack, provider):
     binding = ClusterRoleBinding(stack, "Auditors", provider=provider, cluster_role="view", users=["00u9"])
     namespaced = RoleBinding(stack, "Payments", provider=provider, namespace="payments",
@@ -122,10 +119,3 @@ def test_binding_errors_carry_their_id_and_the_binding_path(stack, provider):
     with pytest.raises(RuntimeError) as error:
         provider.add_cluster_role_binding("Empty", cluster_role="view", users=[""])
     assert "[cdk-eks-oidc:invalidUsersEntry]" in ours(error)
-
-
-def test_binding_cluster_admin_is_a_warning_on_the_binding(stack, provider):
-    provider.add_cluster_role_binding("Admins", cluster_role="cluster-admin", groups=["platform"])
-    warnings = Annotations.from_stack(stack).find_warning("/Stack/Okta/RbacBindings/Admins",
-                                                          Match.string_like_regexp("clusterAdminBinding"))
-    assert len(warnings) == 1

@@ -9,7 +9,7 @@ cache="$HOME/.cache/cdk-eks-oidc"
 actionlint_version=v1.7.12
 actionlint="$cache/actionlint-$actionlint_version/actionlint"
 if ! "$actionlint" -version >/dev/null 2>&1; then
-  GOBIN="$(dirname "$actionlint")" GOTOOLCHAIN=local GOFLAGS=-mod=mod GOMODCACHE="$cache/gomod" GOCACHE="$cache/gocache" \
+  GOBIN="$(dirname "$actionlint")" GOTOOLCHAIN=local GOFLAGS=-mod=mod GOMODCACHE="$HOME/.cache/cdk-eks-oidc-go/mod" GOCACHE="$HOME/.cache/cdk-eks-oidc-go/build" \
     go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
 fi
 "$actionlint" -no-color .github/workflows/*.yml

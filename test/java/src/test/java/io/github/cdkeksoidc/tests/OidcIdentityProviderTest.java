@@ -42,7 +42,17 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 
-/** OidcIdentityProvider through the Java API: builders, names, errors, warnings, imports and tokens. */
+/**
+ * OidcIdentityProvider through the Java API: builders, names, errors, warnings, imports and tokens.
+ *
+ * <p>What is Java's own is tested here: builders, maps of any iteration order, lists, enums,
+ * exceptions, object identity. The rules themselves are proven once, by the TypeScript suite. Tests
+ * that were here and only re-tested a rule, and the TypeScript tests that cover them: the default
+ * username claim is written (test/oidc-identity-provider.test.ts, "props required props render a
+ * minimal config, optional ones stay out of the template but the username claim"); usernameFor and
+ * groupFor with each claim and prefix (test/oidc-identity-provider.test.ts, "Kubernetes names", and
+ * test/property/props.test.ts, "any props").
+ */
 class OidcIdentityProviderTest {
     private static final String IDP_CONFIG = "AWS::EKS::IdentityProviderConfig";
     private static final String ARN = "arn:aws:eks:eu-west-1:111111111111:identityproviderconfig/prod/oidc/okta/0ab1c2d3";
@@ -84,12 +94,6 @@ class OidcIdentityProviderTest {
                                 Map.of("Key", "hd", "Value", "example.com"),
                                 Map.of("Key", "tenant", "Value", "platform"))),
                 "Tags", List.of(Map.of("Key", "team", "Value", "platform"))));
-    }
-
-    @Test
-    void theDefaultUsernameClaimIsWritten() {
-        okta().build();
-        assertEquals(Map.of("IssuerUrl", ISSUER, "ClientId", "kubernetes", "UsernameClaim", "sub"), oidcOf(stack));
     }
 
     /** Map.of iterates in an order salted per JVM, HashMap by hash: the template must not care. */
@@ -136,22 +140,13 @@ class OidcIdentityProviderTest {
                 Map.of("Tags", List.of(Map.of("Key", "cost-center", "Value", "42"))));
     }
 
+    /** A method's string result, and the cluster given back as the very object given. */
     @Test
-    void usernameForAndGroupForFollowThePrefixRules() {
+    void usernameForAndGroupForReturnStringsAndTheClusterIsTheSameObject() {
         OidcIdentityProvider byDefault = okta().groupsClaim("groups").build();
         assertEquals(ISSUER + "#0a1b2c", byDefault.usernameFor("0a1b2c"));
         assertEquals("engineering", byDefault.groupFor("engineering"));
         assertSame(cluster, byDefault.getCluster());
-
-        OidcIdentityProvider email = OidcIdentityProvider.Builder.create(stack, "Email").cluster(cluster)
-                .issuer(OidcIssuer.fromUrl("https://login.example.com")).clientId("kubernetes").usernameClaim("email").build();
-        assertEquals("alice@example.com", email.usernameFor("alice@example.com"));
-
-        OidcIdentityProvider prefixed = OidcIdentityProvider.Builder.create(stack, "Prefixed").cluster(cluster)
-                .issuer(OidcIssuer.fromUrl("https://dex.example.com")).clientId("kubernetes")
-                .usernamePrefix("oidc:").groupsClaim("groups").groupsPrefix("oidc:").build();
-        assertEquals("oidc:0a1b2c", prefixed.usernameFor("0a1b2c"));
-        assertEquals("oidc:engineering", prefixed.groupFor("engineering"));
     }
 
     /**
