@@ -17,8 +17,8 @@ export interface Step {
 export const STEPS: Step[] = [
   // Compiles for minutes on an empty cache, and at once returns the binaries on a warm one.
   { name: 'kubernetes', command: 'bash test/e2e/build-kubernetes.sh', what: 'kube-apiserver, kubectl and etcd (built once per version)' },
-  { name: 'jest', command: 'npx projen test', what: 'jest (unit, property with full counts in CI, CLI, cdk-nag), then eslint' },
   { name: 'compile', command: 'npx projen pre-compile && npx projen compile', what: 'jsii build' },
+  { name: 'jest', command: 'npx projen test', needs: ['compile'], what: 'jest (unit, property with full counts in CI, CLI, cdk-nag), then eslint' },
   { name: 'package', command: 'npx projen package-all', needs: ['compile'], what: 'jsii-pacmak: npm, Python, Java and Go packages in one run' },
   { name: 'go', command: 'npx projen test:go', needs: ['package'], what: 'Go suite' },
   { name: 'java', command: 'npx projen test:java', needs: ['package'], what: 'Java suite' },
