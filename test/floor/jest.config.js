@@ -27,5 +27,13 @@ module.exports = {
     // (aws-cdk-lib 2.276 has it, 2.240 has neither). Without it the floor run still checks every
     // template the tests assert on; whether CloudFormation would accept them is the main run's job.
     '<rootDir>/test/setup-env.test.ts',
+    // Code that loads no aws-cdk-lib at all runs the same on every floor: JWKS and signatures, the
+    // GitHub Actions token script, doctor's HTTPS checks, the README's YAML. The CLI's fuzz test
+    // exercises its input handling; cli.test.ts runs the CLI itself on the floor.
+    '<rootDir>/test/jwks.test.ts',
+    '<rootDir>/test/github-actions-token-script.test.ts',
+    '<rootDir>/test/doctor.test.ts',
+    '<rootDir>/test/readme.test.ts',
+    '<rootDir>/test/cli-fuzz.test.ts',
   ],
 };

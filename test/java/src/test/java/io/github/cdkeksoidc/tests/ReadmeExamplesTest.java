@@ -1,5 +1,6 @@
 package io.github.cdkeksoidc.tests;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,8 +14,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,28 +49,48 @@ class ReadmeExamplesTest {
         assertTrue(blocks().stream().mapToLong(block -> PROMISE.matcher(block).results().count()).sum() >= 6);
     }
 
-    @ParameterizedTest
-    @MethodSource("blocks")
-    void docsExample(String block, @TempDir Path dir) throws Exception {
-        String imports = block.lines().filter(line -> line.startsWith("import ")).collect(Collectors.joining("\n"));
-        String body = block.lines().filter(line -> !line.startsWith("import ")).collect(Collectors.joining("\n"));
-        body = PROMISE.matcher(body).replaceAll("org.junit.jupiter.api.Assertions.assertEquals($2, $1);");
-        if (!body.contains("new App()")) {
-            body = FIXTURE + body;
+    /** The examples as classes Example0, Example1, ... (javac compiles them in one go: a compile loads the whole classpath). */
+    @TempDir
+    static Path classes;
+    private static String diagnostics;
+    private static List<String> sources;
+
+    @BeforeAll
+    static void compileEveryExample() throws IOException {
+        List<String> blocks = blocks();
+        sources = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            String block = blocks.get(i);
+            String imports = block.lines().filter(line -> line.startsWith("import ")).collect(Collectors.joining("\n"));
+            String body = block.lines().filter(line -> !line.startsWith("import ")).collect(Collectors.joining("\n"));
+            body = PROMISE.matcher(body).replaceAll("org.junit.jupiter.api.Assertions.assertEquals($2, $1);");
+            if (!body.contains("new App()")) {
+                body = FIXTURE + body;
+            }
+            String source = imports + "\npublic class Example" + i + " {\n    public static void run() {\n" + body
+                    + "\n        app.synth();\n    }\n}\n";
+            sources.add(source);
+            files.add(Files.writeString(classes.resolve("Example" + i + ".java"), source));
         }
-        String source = imports + "\npublic class Example {\n    public static void run() {\n" + body
-                + "\n        app.synth();\n    }\n}\n";
-        Files.writeString(dir.resolve("Example.java"), source);
-
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter diagnostics = new StringWriter();
-        boolean compiled = javac.getTask(diagnostics, null, null,
-                List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString()), null,
-                javac.getStandardFileManager(null, null, null).getJavaFileObjects(dir.resolve("Example.java"))).call();
-        assertTrue(compiled, () -> diagnostics + "\n" + source);
+        StringWriter output = new StringWriter();
+        boolean compiled = javac.getTask(output, null, null,
+                List.of("-classpath", System.getProperty("java.class.path"), "-d", classes.toString()), null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(files.toArray(Path[]::new))).call();
+        diagnostics = compiled ? null : output.toString();
+    }
 
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-            loader.loadClass("Example").getMethod("run").invoke(null);
+    static IntStream examples() throws IOException {
+        return IntStream.range(0, blocks().size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void docsExample(int example) throws Exception {
+        assertNull(diagnostics, () -> diagnostics + "\n" + String.join("\n", sources));
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+            loader.loadClass("Example" + example).getMethod("run").invoke(null);
         }
     }
 }
