@@ -9,6 +9,7 @@
 // GitHub Actions' variant: the real node runs the kubeconfig's script against a loopback stand-in
 // for the runner's token endpoint, which mints tokens of the test issuer that expire in seconds.
 import { ChildProcess, execFile, spawn } from 'child_process';
+import { randomUUID } from 'crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
@@ -353,7 +354,8 @@ describe('GitHub Actions: kubectl runs node, which asks the runner for a fresh t
     const flags = oidcFlagsOf(template);
     issuerUrl = flags[0][1];
     const claims = { iss: issuerUrl, sub: SUB, repository: 'octo-org/infra', repository_owner: 'octo-org', ref: 'refs/heads/main' };
-    runner = await RunnerTokenEndpoint.start((audience, exp) => env.issuer.mint({ ...claims, aud: audience, exp }));
+    // Each token has its own jti, as GitHub's do: two asked for within one second differ all the same.
+    runner = await RunnerTokenEndpoint.start((audience, exp) => env.issuer.mint({ ...claims, aud: audience, exp, jti: randomUUID() }));
     server = await ApiServer.start(env.binaries.kubeApiServer, env.pki, env.etcd, flags, 'kubectl-github');
     for (const object of [...CLUSTER_OBJECTS, ...kubernetesObjectsOf(template)]) await server.apply(object);
     await server.waitForAuthentication(env.issuer.mint({ ...claims, aud: CLIENT_ID }));
