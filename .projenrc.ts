@@ -95,6 +95,17 @@ project.addPackageIgnore('/example/');
 // The example is a CDK app: `cd example && npx cdk synth`, with the feature flags that `cdk init`
 // gives a new app of this aws-cdk-lib.
 project.addDevDeps(`aws-cdk@${CDK_CLI}`);
+
+// `npx projen test` is jest, then eslint; `test:unit` is jest alone, for the ci step that runs
+// while the jsii build runs (eslint waits for lib/: bench imports it).
+const unitTests = project.addTask('test:unit', {
+  description: 'jest: unit, property, CLI, doctor and cdk-nag tests (without eslint)',
+  exec: 'jest --passWithNoTests --ci',
+  receiveArgs: true,
+});
+project.testTask.reset();
+project.testTask.spawn(unitTests);
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
 new JsonFile(project, 'example/cdk.json', {
   obj: {
     app: 'npx ts-node --project ../tsconfig.dev.json app.ts',

@@ -22,8 +22,8 @@ export interface Step {
 export const STEPS: Step[] = [
   // Compiles for 7 minutes on 2 cores with an empty cache, and returns at once with a warm one.
   { name: 'kubernetes', command: 'bash test/e2e/build-kubernetes.sh', critical: true, what: 'kube-apiserver, kubectl and etcd (built once per version)' },
+  { name: 'jest', command: 'npx projen test:unit', what: 'jest: unit, property (full counts in CI), CLI, doctor and cdk-nag tests' },
   { name: 'compile', command: 'npx projen pre-compile && npx projen compile', what: 'jsii build' },
-  { name: 'jest', command: 'npx projen test', needs: ['compile'], what: 'jest (unit, property with full counts in CI, CLI, cdk-nag), then eslint' },
   { name: 'package', command: 'npx projen package-all', needs: ['compile'], what: 'jsii-pacmak: npm, Python, Java and Go packages in one run' },
   { name: 'go', command: 'npx projen test:go', needs: ['package'], what: 'Go suite' },
   { name: 'java', command: 'npx projen test:java', needs: ['package'], what: 'Java suite' },
@@ -34,6 +34,7 @@ export const STEPS: Step[] = [
   { name: 'example', command: 'npx projen example', what: 'the example app through the CDK CLI' },
   { name: 'cfn-lint', command: 'npx projen test:cfn-lint', needs: ['example'], what: 'cfn-lint on every template we make' },
   { name: 'rosetta', command: 'npx projen rosetta', needs: ['compile'], what: 'README and API examples compile' },
+  { name: 'eslint', command: 'npx projen eslint', needs: ['compile'], what: 'eslint (bench imports lib/)' },
   { name: 'typecheck', command: 'npx projen typecheck', what: 'type-check of tests, example, bench' },
   { name: 'docgen', command: 'npx projen post-compile', needs: ['compile'], what: 'API.md' },
   { name: 'release', command: 'npx projen test:release', needs: ['package'], what: 'release checks' },
