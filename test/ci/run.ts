@@ -58,7 +58,8 @@ async function main() {
       if (failed === undefined) {
         for (const step of waiting) {
           if (!(step.needs ?? []).every(need => passed.has(need))) continue;
-          if (running.size >= JOBS) break;
+          const jobs = [...running.values()].some(r => r.step.allCores) ? Math.min(JOBS, 2) : JOBS;
+          if (running.size >= jobs) break;
           start(step);
         }
       }
