@@ -162,7 +162,7 @@ project.addTask('typecheck', {
 project.gitignore.exclude('.jsii.tabl.json');
 
 project.addTask('test:python', {
-  description: 'pytest suite against the wheel in dist/python, in a fresh virtual environment',
+  description: 'pytest suite against the wheel in dist/python, installed anew into a virtual environment cached per requirements.txt',
   exec: 'bash test/python/run.sh',
 });
 project.addTask('test:java', {
