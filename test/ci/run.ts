@@ -1,4 +1,4 @@
-// Runs the steps of steps.ts, each as soon as what it needs has passed and a core is free, and
+// Runs the steps of steps.ts, each as soon as what it needs has passed and a slot is free, and
 // writes test-reports/ci-times.json: when each step started and ended. A step's output goes to
 // test-reports/ci/<name>.log and is printed whole when the step ends, so that the output of
 // steps running at once never interleaves. The first failure stops the run: the steps still
@@ -58,6 +58,7 @@ async function main() {
       if (failed === undefined) {
         for (const step of waiting) {
           if (!(step.needs ?? []).every(need => passed.has(need))) continue;
+          // A step that keeps every core busy gets one step beside it, not JOBS - 1.
           const jobs = [...running.values()].some(r => r.step.allCores) ? Math.min(JOBS, 2) : JOBS;
           if (running.size >= jobs) break;
           start(step);
