@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the test command costs: runs `bash .ci/run` (the README's `npm ci && npx projen ci`) with
 # CI=true on a fresh clone of this repository's HEAD, first cold, then warm, then times the inner
-# loop (`npx projen test` without CI), and prints the time of every step of each run.
+# loop (`npx projen test` without CI), and prints the time and CPU time of every step of each run.
 #
 #   cold: a new, empty HOME, so every cache is empty (npm, pip, Maven, Go modules and builds,
 #         kube-apiserver, the floor's and integ's installs). Only the machine's settings are carried
@@ -57,6 +57,7 @@ run() {
     const all = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : {};
     const cpu = /ci-cost cpu: ([\d.]+) ([\d.]+)/.exec(fs.readFileSync(log, "utf8"));
     all[label] = { seconds: end - start, cpuSeconds: cpu && Math.round(Number(cpu[1]) + Number(cpu[2])), steps: times && Object.fromEntries(times.steps.map(s => [s.name, s.seconds])),
+      stepsCpuSeconds: times && Object.fromEntries(times.steps.map(s => [s.name, s.cpuSeconds])),
       // npm ci and projen before the steps, the diff check and summary after them
       setup: times && Math.round(times.started / 1000 - start), after: times && Math.round(end - times.ended / 1000) };
     fs.writeFileSync(out, JSON.stringify(all, undefined, 2) + "\n");
@@ -82,11 +83,11 @@ node -e '
   const m = s => s === undefined ? "" : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
   const runs = ["cold", "warm"].filter(r => all[r]);
   const names = [...new Set(runs.flatMap(r => Object.keys(all[r].steps ?? {})))];
-  console.log(["step", ...runs].map(c => c.padEnd(16)).join(""));
-  console.log(["npm ci+projen", ...runs.map(r => m(all[r].setup))].map(c => c.padEnd(16)).join(""));
-  for (const n of names) console.log([n, ...runs.map(r => m(all[r].steps?.[n]))].map(c => c.padEnd(16)).join(""));
-  console.log(["total", ...runs.map(r => m(all[r].seconds))].map(c => c.padEnd(16)).join(""));
-  console.log(["cpu (user+sys)", ...runs.map(r => m(all[r].cpuSeconds))].map(c => c.padEnd(16)).join(""));
+  const row = cells => console.log(cells.map(c => c.padEnd(16)).join(""));
+  row(["step", ...runs.flatMap(r => [r, `${r} cpu`])]);
+  row(["npm ci+projen", ...runs.flatMap(r => [m(all[r].setup), ""])]);
+  for (const n of names) row([n, ...runs.flatMap(r => [m(all[r].steps?.[n]), m(all[r].stepsCpuSeconds?.[n])])]);
+  row(["total", ...runs.flatMap(r => [m(all[r].seconds), m(all[r].cpuSeconds)])]);
   console.log(`inner loop (npx projen test, warm): ${m(all.innerLoop.seconds)}`);
 ' "$work/results.json" "$inner" "$results" "$(nproc)"
 echo "ci-cost: written to $results" >&2

@@ -5,7 +5,7 @@
 # (k8s.io/api, k8s.io/apiserver, ...) to the matching v0.x.y releases.
 #
 # The binaries live under ~/.cache/cdk-eks-oidc-k8s (K8S_CACHE), keyed by Kubernetes and Go version:
-# the first run on a machine compiles for about 5 minutes on 2 cores, later runs return at once.
+# the first run on a machine compiles for about 7 minutes on 2 cores, later runs return at once.
 # Modules and compiled packages go to the project's one Go cache, ~/.cache/cdk-eks-oidc-go, which
 # jsii-pacmak's Go build, the Go suite and actionlint's build share.
 set -euo pipefail
@@ -55,6 +55,10 @@ mkdir -p "$W"
   echo "require k8s.io/kubernetes $K8S_VERSION"
   echo "tool k8s.io/kubernetes/cmd/kube-apiserver"
   echo "tool k8s.io/kubernetes/cmd/kubectl"
+  # etcd in the same module graph, as Kubernetes' integration tests embed it: the gRPC, protobuf,
+  # OpenTelemetry and Prometheus packages it shares with kube-apiserver compile once, not twice.
+  echo "require go.etcd.io/etcd/server/v3 $ETCD_VERSION"
+  echo "tool go.etcd.io/etcd/server/v3"
   echo "replace ("
   # k8s.io/foo => ./staging/src/k8s.io/foo   becomes   k8s.io/foo => k8s.io/foo v0.x.y
   sed -n 's#^[[:space:]]*\(k8s\.io/[^ ]*\) => \./staging/src/k8s\.io/.*$#\t\1 => \1 v0.'"${K8S_VERSION#v1.}"'#p' "$K8S_DIR/go.mod"
@@ -68,35 +72,16 @@ LDFLAGS="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   LDFLAGS+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$(cut -d. -f2 <<< "$K8S_VERSION") -X $pkg.gitTreeState=clean"
 done
-# Each binary is built when it is missing, and renamed into place only when it is complete, so an
-# interrupted build is never taken for a finished one.
-build() { # <binary> <module dir> <package>
-  [[ -x "$BIN/$1" ]] && return
-  log "compiling $1"
-  (cd "$2" && go build -trimpath -ldflags "$LDFLAGS" -o "$BIN/$1.tmp" "$3")
-  mv "$BIN/$1.tmp" "$BIN/$1"
-}
-log "about 5 minutes on 2 cores with an empty cache, kubectl 2 more"
-build kube-apiserver "$W" k8s.io/kubernetes/cmd/kube-apiserver
-build kubectl "$W" k8s.io/kubernetes/cmd/kubectl
-
-# etcd's own go.mod has relative replaces, which `go install ...@version` refuses: a wrapper too.
-E="$OUT/src/etcd"
-mkdir -p "$E"
-cat > "$E/go.mod" <<EOF
-module cdk-eks-oidc-e2e/etcd
-go 1.24.0
-require (
-	go.etcd.io/etcd/server/v3 $ETCD_VERSION
-	go.etcd.io/etcd/api/v3 $ETCD_VERSION
-	go.etcd.io/etcd/client/pkg/v3 $ETCD_VERSION
-	go.etcd.io/etcd/client/v3 $ETCD_VERSION
-	go.etcd.io/etcd/pkg/v3 $ETCD_VERSION
-)
-tool go.etcd.io/etcd/server/v3
-EOF
-(cd "$E" && go mod tidy > tidy.log 2>&1 || { tail -30 tidy.log >&2; die "go mod tidy of etcd failed"; })
-LDFLAGS="-s -w" build etcd "$E" go.etcd.io/etcd/server/v3
+# One `go build` for the three, so that the two cores stay busy until the last link; into a
+# temporary folder, renamed into place only when complete, so an interrupted build is never taken
+# for a finished one. No DWARF from the compiler: the linker's -w drops it anyway.
+log "compiling kube-apiserver, kubectl and etcd: about 7 minutes on 2 cores with an empty cache"
+rm -rf "$OUT/bin.tmp"
+(cd "$W" && go build -trimpath -gcflags=all=-dwarf=false -ldflags "$LDFLAGS" -o "$OUT/bin.tmp/" \
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3)
+# go names a binary after its package path's last element other than a major version: etcd's is "server".
+mv "$OUT/bin.tmp/server" "$OUT/bin.tmp/etcd"
+for b in kube-apiserver kubectl etcd; do mv "$OUT/bin.tmp/$b" "$BIN/$b"; done
 
 report built
 echo "$BIN"
