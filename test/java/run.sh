@@ -10,4 +10,8 @@ version="$(node -p "require('../../package.json').version")"
 # Maven never downloads a release version twice: drop the copy of our jar that an earlier run
 # cached, so the tests use the jar just built.
 rm -rf "${HOME}/.m2/repository/io/github/cdkeksoidc/cdk-eks-oidc"
+# Maven's JVM and the test JVM live for seconds: the C1 compiler alone and the serial collector
+# spend less CPU than C2's compiling and a parallel collector would save (on 2 cores, the JVMs'
+# CPU time went from 47 to 21 s; the Node.js processes of the jsii runtime are unchanged).
+export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 mvn --batch-mode --no-transfer-progress -Dcdk-eks-oidc.version="$version" clean test "$@"
