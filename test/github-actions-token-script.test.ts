@@ -8,6 +8,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { AUDIENCE_VARIABLE, GITHUB_ACTIONS_TOKEN_SCRIPT } from '../src/private/github-actions-token-script';
 
+// Each test runs the script in new Node.js processes, which on a loaded 2-core machine (the test
+// command runs steps at once) takes seconds rather than the default 5 s budget.
+jest.setTimeout(60_000);
+
 const REQUEST_TOKEN = 'runner-request-token-0a1b2c';
 const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
 /** A token as GitHub's are shaped (the signature is not the script's to check). */

@@ -17,12 +17,15 @@ import { Step, STEPS } from './steps';
 const ROOT = join(__dirname, '..', '..');
 const LOGS = join(ROOT, 'test-reports', 'ci');
 const JOBS = Number(process.env.CI_JOBS ?? availableParallelism() + 1);
-// A step that is not critical runs under `nice`. On Linux with autogroups (the default of most
-// distributions) that alone does nothing between steps: each step is a session of its own, and
-// the kernel shares the CPU equally between sessions whatever their processes' nice values. The
-// session's own nice value is what counts, so the step sets it too. Without CAP_SYS_ADMIN the
-// kernel takes one such change per 100 ms, machine-wide, and steps often start together: it tries again.
-const LOWER_PRIORITY = 'for try in 1 2 3 4 5; do [ -e /proc/self/autogroup ] || break; echo 10 2>/dev/null > /proc/self/autogroup && break; sleep 0.2; done\n';
+// A step that is not critical runs at nice 5: a critical step beside it gets three quarters of
+// the CPU it asks for. Not 10: a tenth of a core made a jest test time out. On Linux with
+// autogroups (the default of most distributions) `nice` alone does nothing between steps: each
+// step is a session of its own, and the kernel shares the CPU equally between sessions whatever
+// their processes' nice values. The session's own nice value is what counts, so the step sets it
+// too. Without CAP_SYS_ADMIN the kernel takes one such change per 100 ms, machine-wide, and steps
+// often start together: it tries again.
+const NICE = 5;
+const LOWER_PRIORITY = `for try in 1 2 3 4 5; do [ -e /proc/self/autogroup ] || break; echo ${NICE} 2>/dev/null > /proc/self/autogroup && break; sleep 0.2; done\n`;
 
 /** The steps asked for and everything they need, in the order of steps.ts. */
 function selected(names: string[]): Step[] {
@@ -90,7 +93,7 @@ async function main() {
       rmSync(times, { force: true });
       const script = `${step.critical ? '' : LOWER_PRIORITY}${step.command}\nrc=$?; times > ${JSON.stringify(times)}; exit $rc`;
       // Its own session and process group, so that ending it ends what it started (jest workers, Maven).
-      const command = step.critical ? ['bash', '-c', script] : ['nice', '-n', '10', 'bash', '-c', script];
+      const command = step.critical ? ['bash', '-c', script] : ['nice', '-n', String(NICE), 'bash', '-c', script];
       const child = spawn(command[0], command.slice(1), { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.pipe(out, { end: false });
       child.stderr!.pipe(out, { end: false });
