@@ -18,7 +18,7 @@ const ROOT = join(__dirname, '..', '..');
 const LOGS = join(ROOT, 'test-reports', 'ci');
 const JOBS = Number(process.env.CI_JOBS ?? availableParallelism() + 1);
 // A step that is not critical runs at nice 5: a critical step beside it gets three quarters of
-// the CPU it asks for. Not 10: a tenth of a core made a jest test time out. On Linux with
+// the CPU it asks for. Not 10: a tenth of the CPU made a jest test time out. On Linux with
 // autogroups (the default of most distributions) `nice` alone does nothing between steps: each
 // step is a session of its own, and the kernel shares the CPU equally between sessions whatever
 // their processes' nice values. The session's own nice value is what counts, so the step sets it
