@@ -1,9 +1,9 @@
 // Runs the steps of steps.ts, each as soon as what it needs has passed and a slot is free, and
 // writes test-reports/ci-times.json: when each step started and ended. A step's output goes to
 // test-reports/ci/<name>.log and is printed whole when the step ends, so that the output of
-// steps running at once never interleaves. Each step's CPU time (user + system, of every process it
-// waited for) is kept too: on 2 cores a cold run is CPU-bound, so that is what a step costs. The first failure stops the run: the steps still
-// running are ended, and the command exits 1.
+// steps running at once never interleaves. Each step's CPU time (user + system, of every process
+// it waited for) is kept too: on 2 cores a cold run is CPU-bound, so that is what a step costs.
+// The first failure stops the run: the steps still running are ended, and the command exits 1.
 //
 // Usage: ts-node test/ci/run.ts [step ...]   (only these steps and what they need)
 // CI_JOBS=<n> sets how many steps run at once (default: one more than the machine's cores, since
@@ -48,9 +48,10 @@ function selected(names: string[]): Step[] {
 interface Timing { name: string; what: string; start: number; end: number; seconds: number; cpuSeconds?: number; ok: boolean }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
-/** The children's line of bash's `times` ("1m2.5s 0m3.1s"): user + system seconds. */
+/** The children's line of bash's `times` ("1m2.5s 0m3.1s", with the locale's decimal mark): user + system seconds. */
 function cpuSeconds(file: string): number | undefined {
-  const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const text = existsSync(file) ? readFileSync(file, 'utf8').replace(/,/g, '.') : '';
+  const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(text);
   if (!children) return undefined;
   const [, um, us, sm, ss] = children.map(Number);
   return Math.round(um * 60 + us + sm * 60 + ss);
